@@ -1,0 +1,50 @@
+import type { LoggerOptions } from 'pino';
+
+const PHONE = /(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g;
+const SECRET_PARAM = /([?&](?:token|access_token|key)=)[^&#\s]+/gi;
+
+/** Masks mainland mobile numbers (138****1234) and bearer secrets in URLs before anything is logged. */
+export function redactText(text: string): string {
+  return text.replace(PHONE, '$1****$2').replace(SECRET_PARAM, '$1[redacted]');
+}
+
+function redactValues(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactText(value);
+  // Errors keep their shape for pino's serializer (message and stack are not enumerable).
+  if (depth > 3 || value === null || typeof value !== 'object' || value instanceof Error) return value;
+  if (Array.isArray(value)) return value.map((v) => redactValues(v, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValues(v, depth + 1)]));
+}
+
+/** pino options shared by the server and the CLI: JSON lines, no secrets, no phone numbers. */
+export function loggerOptions(level: string): LoggerOptions {
+  return {
+    level,
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'password',
+        '*.password',
+        'token',
+        '*.token',
+        'key',
+      ],
+      censor: '[redacted]',
+    },
+    formatters: { log: (obj: Record<string, unknown>) => redactValues(obj) as Record<string, unknown> },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, args.map((a) => redactValues(a)) as Parameters<typeof method>);
+      },
+    },
+    serializers: {
+      req: (req: { method: string; url: string; id: string; ip?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: redactText(req.url),
+        ip: req.ip,
+      }),
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { Responder } from '@kefu/conversation';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { buildApp } from './app.ts';
+import type { Config } from './config/config.ts';
+import { loggerOptions } from './observability/logger.ts';
+import { createServices, type Services } from './services.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  services: Services;
+  url: string;
+  log: Logger;
+  /** Stop accepting, let in-flight requests finish, close sockets, then the store. */
+  stop(): Promise<void>;
+}
+
+export async function startServer(
+  config: Config,
+  options: { responder?: Responder; log?: Logger } = {},
+): Promise<RunningServer> {
+  const log = options.log ?? pino(loggerOptions(config.logLevel));
+  const services = await createServices(config, log, { responder: options.responder });
+  const { app, hub } = await buildApp(services, log);
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    services,
+    url: `http://${host}:${port}`,
+    log,
+    stop() {
+      stopping ??= (async () => {
+        for (const socket of hub.sockets()) socket.close(1001, 'server shutting down');
+        await app.close();
+        await services.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import { AgentFrame, AppError, CustomerFrame } from '@kefu/contracts';
+import { can, type Principal } from '@kefu/tenancy';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { z } from 'zod';
+import { toErrorResponse } from '../http/errors.ts';
+import type { Services } from '../services.ts';
+import { encode, type RealtimeHub, send } from './hub.ts';
+
+const HEARTBEAT_MS = 30_000;
+
+type Kind = 'customer' | 'agent';
+
+/**
+ * The two WebSocket endpoints. The token is checked before the upgrade (a bad token
+ * gets an HTTP 401, not a socket), frames are validated like REST bodies, and each
+ * socket's messages are handled one after another so they are stored in the order sent.
+ * A `message.send` is acknowledged only once the message is committed.
+ */
+export function registerGateway(app: FastifyInstance, services: Services, hub: RealtimeHub): void {
+  const principals = new WeakMap<FastifyRequest, Principal>();
+
+  const authenticate = (kind: Kind) => async (req: FastifyRequest) => {
+    const token = (req.query as { token?: string }).token;
+    if (!token) throw new AppError('unauthenticated', 'auth.missing_token', 'Connect with ?token=<token>');
+    if (kind === 'customer') {
+      principals.set(req, { kind: 'visitor', ...(await services.visitorTokens.verify(token)) });
+      return;
+    }
+    const principal = await services.auth.authenticate(token);
+    if (principal.kind !== 'user' || !can(principal, 'conversations.read')) {
+      throw new AppError('forbidden', 'auth.forbidden', 'The agent socket needs a console session token');
+    }
+    principals.set(req, principal);
+  };
+
+  const schema = {
+    hide: false,
+    tags: ['realtime'],
+    querystring: { type: 'object', properties: { token: { type: 'string' } } },
+  };
+
+  app.get(
+    '/ws/customer',
+    {
+      websocket: true,
+      preValidation: authenticate('customer'),
+      schema: { ...schema, summary: 'Shopper socket (visitor token)' },
+    },
+    (socket, req) => {
+      const visitor = principals.get(req) as Extract<Principal, { kind: 'visitor' }>;
+      const remove = hub.addCustomer(visitor.tenantId, visitor.customerId, socket);
+      track(socket, 'customer', remove);
+      send(socket, encode({ type: 'ready' }));
+      serve(socket, CustomerFrame, async (frame) => {
+        const r = await services.conversations.receiveFromCustomer(visitor.tenantId, {
+          customerId: visitor.customerId,
+          channel: visitor.channel,
+          idempotencyKey: frame.idempotencyKey,
+          content: frame.message,
+        });
+        return { message: r.message, duplicate: r.duplicate };
+      });
+    },
+  );
+
+  app.get(
+    '/ws/agent',
+    {
+      websocket: true,
+      preValidation: authenticate('agent'),
+      schema: { ...schema, summary: 'Agent socket (session token)' },
+    },
+    (socket, req) => {
+      const agent = principals.get(req) as Extract<Principal, { kind: 'user' }>;
+      const remove = hub.addAgent(agent.tenantId, socket);
+      track(socket, 'agent', remove);
+      send(socket, encode({ type: 'ready' }));
+      serve(socket, AgentFrame, async (frame) => {
+        if (!can(agent, 'conversations.reply')) {
+          throw new AppError('forbidden', 'auth.forbidden', 'Your role cannot reply to conversations');
+        }
+        return services.conversations.replyAsStaff(
+          agent.tenantId,
+          { kind: 'user', userId: agent.userId },
+          frame.conversationId,
+          frame.idempotencyKey,
+          frame.message,
+        );
+      });
+    },
+  );
+
+  function track(socket: WebSocket, kind: Kind, remove: () => void): void {
+    services.metrics.openSockets.inc({ kind });
+    let alive = true;
+    socket.on('pong', () => {
+      alive = true;
+    });
+    const heartbeat = setInterval(() => {
+      if (!alive) return socket.terminate();
+      alive = false;
+      socket.ping();
+    }, HEARTBEAT_MS);
+    heartbeat.unref();
+    socket.once('close', () => {
+      clearInterval(heartbeat);
+      remove();
+      services.metrics.openSockets.dec({ kind });
+    });
+  }
+}
+
+type Sendable = { type: 'message.send'; idempotencyKey: string };
+
+function serve<F extends { type: string }>(
+  socket: WebSocket,
+  schema: z.ZodType<F>,
+  onSend: (
+    frame: Extract<F, Sendable>,
+  ) => Promise<{ message: import('@kefu/contracts').Message; duplicate: boolean }>,
+): void {
+  let queue: Promise<void> = Promise.resolve();
+  socket.on('message', (data, isBinary) => {
+    if (isBinary) {
+      send(socket, encode({ type: 'error', code: 'frame.binary', message: 'Send JSON text frames' }));
+      return;
+    }
+    let frame: F;
+    try {
+      const parsed = schema.safeParse(JSON.parse(data.toString()));
+      if (!parsed.success) {
+        const message = parsed.error.issues
+          .map((i) => `${i.path.join('.') || 'frame'}: ${i.message}`)
+          .join('; ');
+        send(socket, encode({ type: 'error', code: 'frame.invalid', message }));
+        return;
+      }
+      frame = parsed.data;
+    } catch {
+      send(
+        socket,
+        encode({ type: 'error', code: 'frame.invalid_json', message: 'The frame is not valid JSON' }),
+      );
+      return;
+    }
+    if (frame.type === 'ping') {
+      send(socket, encode({ type: 'pong' }));
+      return;
+    }
+    const sendable = frame as Extract<F, Sendable>;
+    queue = queue.then(async () => {
+      try {
+        const { message, duplicate } = await onSend(sendable);
+        send(socket, encode({ type: 'ack', idempotencyKey: sendable.idempotencyKey, message, duplicate }));
+      } catch (err) {
+        const { body } = toErrorResponse(err);
+        send(socket, encode({ type: 'error', idempotencyKey: sendable.idempotencyKey, ...body }));
+      }
+    });
+  });
+}

@@ -1,0 +1,5 @@
+export * from './auth.ts';
+export * from './conversation.ts';
+export * from './errors.ts';
+export type * from './events.ts';
+export * from './ws.ts';

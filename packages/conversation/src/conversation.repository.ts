@@ -1,0 +1,122 @@
+import type { Conversation, ConversationState } from '@kefu/contracts';
+import { newId, type TenantScope } from '@kefu/platform';
+import { sql } from 'kysely';
+import { toConversation } from './mappers.ts';
+
+export interface ConversationFilter {
+  state?: ConversationState;
+  channel?: string;
+  assigneeId?: string;
+  customerId?: string;
+  limit: number;
+  /** Id of the last conversation of the previous page (pages go by most recent activity). */
+  cursor?: { updatedAt: number; id: string };
+}
+
+export class ConversationRepository {
+  constructor(private readonly scope: TenantScope) {}
+
+  async byId(id: string): Promise<Conversation | undefined> {
+    const row = await this.scope
+      .selectFrom('conversations')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toConversation(row);
+  }
+
+  async openFor(customerId: string): Promise<Conversation | undefined> {
+    const row = await this.scope
+      .selectFrom('conversations')
+      .selectAll()
+      .where('customer_id', '=', customerId)
+      .where('state', '!=', 'closed')
+      .executeTakeFirst();
+    return row && toConversation(row);
+  }
+
+  /** The customer's open conversation, or a new one in bot state; `created` tells which. */
+  async openOrCreate(
+    customerId: string,
+    channel: string,
+    now: number,
+  ): Promise<{ conversation: Conversation; created: boolean }> {
+    const open = await this.openFor(customerId);
+    if (open) return { conversation: open, created: false };
+    const row = {
+      id: newId(),
+      customer_id: customerId,
+      channel,
+      state: 'bot',
+      assignee_id: null,
+      created_at: now,
+      updated_at: now,
+      last_message_at: null,
+      closed_at: null,
+    };
+    const inserted = await this.scope
+      .insertInto('conversations', row)
+      .onConflict((oc) =>
+        oc.columns(['tenant_id', 'customer_id']).where(sql.ref('state'), '!=', sql.lit('closed')).doNothing(),
+      )
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) {
+      return { conversation: toConversation(row), created: true };
+    }
+    return { conversation: (await this.openFor(customerId))!, created: false };
+  }
+
+  async touch(id: string, at: number): Promise<void> {
+    await this.scope
+      .updateTable('conversations')
+      .set({ last_message_at: at, updated_at: at })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Moves a conversation only if it is still in `from`; returns the new state or undefined if it had moved on. */
+  async transition(
+    id: string,
+    from: readonly ConversationState[],
+    to: ConversationState,
+    patch: { assigneeId?: string | null },
+    now: number,
+  ): Promise<Conversation | undefined> {
+    const res = await this.scope
+      .updateTable('conversations')
+      .set({
+        state: to,
+        updated_at: now,
+        ...(patch.assigneeId !== undefined ? { assignee_id: patch.assigneeId } : {}),
+        ...(to === 'closed' ? { closed_at: now } : {}),
+      })
+      .where('id', '=', id)
+      .where('state', 'in', from)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) return undefined;
+    return this.byId(id);
+  }
+
+  async list(filter: ConversationFilter): Promise<Conversation[]> {
+    let q = this.scope
+      .selectFrom('conversations')
+      .selectAll()
+      .orderBy('updated_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.limit);
+    if (filter.state) q = q.where('state', '=', filter.state);
+    if (filter.channel) q = q.where('channel', '=', filter.channel);
+    if (filter.assigneeId) q = q.where('assignee_id', '=', filter.assigneeId);
+    if (filter.customerId) q = q.where('customer_id', '=', filter.customerId);
+    const cursor = filter.cursor;
+    if (cursor) {
+      q = q.where((eb) =>
+        eb.or([
+          eb('updated_at', '<', cursor.updatedAt),
+          eb.and([eb('updated_at', '=', cursor.updatedAt), eb('id', '<', cursor.id)]),
+        ]),
+      );
+    }
+    return (await q.execute()).map(toConversation);
+  }
+}

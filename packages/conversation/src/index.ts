@@ -1,0 +1,16 @@
+export type { ConversationFilter } from './conversation.repository.ts';
+export {
+  type ConversationDeps,
+  ConversationService,
+  type CustomerMessageInput,
+  type CustomerMessageResult,
+  type StaffSender,
+} from './conversation.service.ts';
+export {
+  type BotReplyDraft,
+  type Responder,
+  type ResponderInput,
+  type ResponderOutput,
+  type TenantProfile,
+  WelcomeResponder,
+} from './responder.ts';
