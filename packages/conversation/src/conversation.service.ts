@@ -9,6 +9,7 @@ import {
 import { type Database, type EventBus, TenantScope } from '@kefu/platform';
 import { type ConversationFilter, ConversationRepository } from './conversation.repository.ts';
 import { CustomerRepository } from './customer.repository.ts';
+import { CustomerMessageWriter } from './customer-message.writer.ts';
 import { MessageRepository } from './message.repository.ts';
 import type { Responder, TenantProfile } from './responder.ts';
 
@@ -44,61 +45,36 @@ export interface ConversationDeps {
  * so a listener (and the sender's acknowledgement) only ever sees stored messages.
  */
 export class ConversationService {
-  constructor(private readonly deps: ConversationDeps) {}
+  private readonly writer: CustomerMessageWriter;
+
+  constructor(private readonly deps: ConversationDeps) {
+    this.writer = new CustomerMessageWriter(deps.database.db);
+  }
 
   resolveCustomer(tenantId: string, channel: string, externalId: string): Promise<string> {
     return new CustomerRepository(this.scope(tenantId)).resolve(channel, externalId);
   }
 
   async receiveFromCustomer(tenantId: string, input: CustomerMessageInput): Promise<CustomerMessageResult> {
-    const now = Date.now();
-    const stored = await this.scope(tenantId).transaction(async (tx) => {
-      const messages = new MessageRepository(tx);
-      const earlier = await messages.byIdempotencyKey(input.customerId, input.idempotencyKey);
-      if (earlier) return { message: earlier, duplicate: true, created: false };
-      const conversations = new ConversationRepository(tx);
-      const { conversation, created } = await conversations.openOrCreate(
-        input.customerId,
-        input.channel,
-        now,
-      );
-      const { message, duplicate } = await messages.append(
-        {
-          conversationId: conversation.id,
-          sender: 'customer',
-          senderId: input.customerId,
-          content: input.content,
-          idempotencyKey: input.idempotencyKey,
-        },
-        now,
-      );
-      await conversations.touch(conversation.id, now);
-      return {
-        message,
-        duplicate,
-        created,
-        conversation: { ...conversation, lastMessageAt: now, updatedAt: now },
-      };
+    const stored = await this.writer.write({
+      tenantId,
+      customerId: input.customerId,
+      channel: input.channel,
+      idempotencyKey: input.idempotencyKey,
+      type: input.content.type,
+      text: input.content.text,
+      payload: input.content.payload,
     });
-
-    const conversations = new ConversationRepository(this.scope(tenantId));
-    if (stored.duplicate) {
-      const conversation = (await conversations.byId(stored.message.conversationId))!;
+    if (stored.duplicate || !stored.conversation) {
+      const conversation = await this.get(tenantId, stored.message.conversationId);
       const replies = await new MessageRepository(this.scope(tenantId)).repliesTo(stored.message.id);
       return { message: stored.message, conversation, duplicate: true, replies };
     }
-    const conversation = stored.conversation!;
+    const { conversation, message } = stored;
     if (stored.created) this.publish({ type: 'conversation.created', tenantId, conversation });
-    this.publish({
-      type: 'message.created',
-      tenantId,
-      customerId: input.customerId,
-      message: stored.message,
-    });
-    if (conversation.state !== 'bot') {
-      return { message: stored.message, conversation, duplicate: false, replies: [] };
-    }
-    return this.runBot(tenantId, conversation, stored.message, stored.created);
+    this.publish({ type: 'message.created', tenantId, customerId: input.customerId, message });
+    if (conversation.state !== 'bot') return { message, conversation, duplicate: false, replies: [] };
+    return this.runBot(tenantId, conversation, message, stored.created);
   }
 
   private async runBot(
@@ -109,6 +85,8 @@ export class ConversationService {
   ): Promise<CustomerMessageResult> {
     const tenant = await this.deps.tenantProfile(tenantId);
     const output = await this.deps.responder.respond({ tenant, conversation, message, isNewConversation });
+    if (output.replies.length === 0 && !output.handoff)
+      return { message, conversation, duplicate: false, replies: [] };
     const now = Date.now();
     const result = await this.scope(tenantId).transaction(async (tx) => {
       const messages = new MessageRepository(tx);
