@@ -67,7 +67,7 @@ export class CustomerMessageWriter {
           batch.map((p) => p.job),
         ),
       );
-      batch.forEach((p, i) => p.resolve(results[i]!));
+      for (const [i, p] of batch.entries()) p.resolve(results[i]!);
     } catch (err) {
       // One bad message must not fail its neighbours: retry each alone so only it fails.
       if (batch.length === 1) batch[0]!.reject(err);
