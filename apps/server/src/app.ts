@@ -36,7 +36,6 @@ export async function buildApp(
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: services.config.trustProxy,
     requestIdHeader: 'x-request-id',
-    disableRequestLogging: false,
     return503OnClosing: true,
   });
   app.setValidatorCompiler(validatorCompiler);
