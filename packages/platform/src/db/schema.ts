@@ -98,11 +98,6 @@ export interface MessageTable {
   created_at: number;
 }
 
-export interface SettingTable {
-  key: string;
-  value: string;
-}
-
 export interface Schema {
   tenants: TenantTable;
   users: UserTable;
@@ -113,7 +108,6 @@ export interface Schema {
   channel_identities: ChannelIdentityTable;
   conversations: ConversationTable;
   messages: MessageTable;
-  settings: SettingTable;
 }
 
 /** Tables whose every row belongs to one tenant: reachable only through a TenantScope. */

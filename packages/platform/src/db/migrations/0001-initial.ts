@@ -149,17 +149,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .columns(['conversation_id', 'id'])
     .execute();
   await db.schema.createIndex('messages_reply_to').on('messages').columns(['reply_to']).execute();
-
-  await db.schema
-    .createTable('settings')
-    .addColumn('key', 'text', (c) => c.primaryKey())
-    .addColumn('value', 'text', (c) => c.notNull())
-    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const t of [
-    'settings',
     'messages',
     'conversations',
     'channel_identities',
