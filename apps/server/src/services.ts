@@ -15,7 +15,14 @@ import {
   RedisBus,
   RedisCache,
 } from '@kefu/platform';
-import { ApiKeysService, AuthService, TenantsService, UsersService, VisitorTokens } from '@kefu/tenancy';
+import {
+  ApiKeysService,
+  AuditService,
+  AuthService,
+  TenantsService,
+  UsersService,
+  VisitorTokens,
+} from '@kefu/tenancy';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import { Metrics } from './observability/metrics.ts';
@@ -31,6 +38,7 @@ export interface Services {
   tenants: TenantsService;
   users: UsersService;
   apiKeys: ApiKeysService;
+  audit: AuditService;
   visitorTokens: VisitorTokens;
   conversations: ConversationService;
   close(): Promise<void>;
@@ -90,6 +98,7 @@ export async function createServices(
     tenants,
     users: new UsersService(database, auth),
     apiKeys: new ApiKeysService(database, auth),
+    audit: new AuditService(database),
     visitorTokens: new VisitorTokens(config.secret, config.visitorTokenTtlSeconds),
     conversations,
     async close() {

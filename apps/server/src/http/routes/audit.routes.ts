@@ -1,6 +1,4 @@
 import { AuditEntry } from '@kefu/contracts';
-import { TenantScope } from '@kefu/platform';
-import { AuditRepository } from '@kefu/tenancy';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -26,8 +24,7 @@ export function auditRoutes(fastify: FastifyInstance, services: Services): void 
       },
     },
     async (req) => {
-      const repo = new AuditRepository(new TenantScope(services.database.db, req.tenantId));
-      const items = await repo.list(req.query.limit, req.query.before);
+      const items = await services.audit.list(req.tenantId, req.query.limit, req.query.before);
       return { items, nextCursor: items.length === req.query.limit ? items[items.length - 1]!.id : null };
     },
   );
