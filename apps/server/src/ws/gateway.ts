@@ -1,6 +1,6 @@
-import { AgentFrame, AppError, CustomerFrame } from '@kefu/contracts';
+import { AgentFrame, AppError, CustomerFrame, type Message } from '@kefu/contracts';
 import { can, type Principal } from '@kefu/tenancy';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { z } from 'zod';
 import { toErrorResponse } from '../http/errors.ts';
@@ -52,7 +52,7 @@ export function registerGateway(app: FastifyInstance, services: Services, hub: R
       const remove = hub.addCustomer(visitor.tenantId, visitor.customerId, socket);
       track(socket, 'customer', remove);
       send(socket, encode({ type: 'ready' }));
-      serve(socket, CustomerFrame, async (frame) => {
+      serve(req.log, socket, CustomerFrame, async (frame) => {
         const r = await services.conversations.receiveFromCustomer(visitor.tenantId, {
           customerId: visitor.customerId,
           channel: visitor.channel,
@@ -76,7 +76,7 @@ export function registerGateway(app: FastifyInstance, services: Services, hub: R
       const remove = hub.addAgent(agent.tenantId, socket);
       track(socket, 'agent', remove);
       send(socket, encode({ type: 'ready' }));
-      serve(socket, AgentFrame, async (frame) => {
+      serve(req.log, socket, AgentFrame, async (frame) => {
         if (!can(agent, 'conversations.reply')) {
           throw new AppError('forbidden', 'auth.forbidden', 'Your role cannot reply to conversations');
         }
@@ -114,6 +114,7 @@ export function registerGateway(app: FastifyInstance, services: Services, hub: R
 type Sendable = { type: 'message.send'; idempotencyKey: string };
 
 function serve<F extends { type: string }>(
+  log: FastifyBaseLogger,
   socket: WebSocket,
   schema: z.ZodType<F>,
   onSend: (
@@ -154,7 +155,8 @@ function serve<F extends { type: string }>(
         const { message, duplicate } = await onSend(sendable);
         send(socket, encode({ type: 'ack', idempotencyKey: sendable.idempotencyKey, message, duplicate }));
       } catch (err) {
-        const { body } = toErrorResponse(err);
+        const { body, internal } = toErrorResponse(err);
+        if (internal) log.error({ err }, 'websocket message failed');
         send(socket, encode({ type: 'error', idempotencyKey: sendable.idempotencyKey, ...body }));
       }
     });
