@@ -74,6 +74,18 @@ export class ConversationRepository {
       .execute();
   }
 
+  /** Marks activity on an open conversation; undefined if it is closed or absent. */
+  async touchIfOpen(id: string, at: number): Promise<Conversation | undefined> {
+    const row = await this.scope
+      .updateTable('conversations')
+      .set({ last_message_at: at, updated_at: at })
+      .where('id', '=', id)
+      .where('state', '!=', 'closed')
+      .returningAll()
+      .executeTakeFirst();
+    return row && toConversation(row);
+  }
+
   /** Moves a conversation only if it is still in `from`; returns the new state or undefined if it had moved on. */
   async transition(
     id: string,

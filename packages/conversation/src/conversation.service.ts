@@ -142,8 +142,11 @@ export class ConversationService {
       const earlier = await messages.byIdempotencyKey(senderId, idempotencyKey);
       if (earlier) return { message: earlier, duplicate: true };
       const conversations = new ConversationRepository(tx);
-      const conversation = await this.mustGet(conversations, conversationId);
-      if (conversation.state === 'closed') {
+      // Checks the conversation is open and, on PostgreSQL, locks it until commit in one
+      // statement, so a close on another node cannot slip between the check and the write.
+      const conversation = await conversations.touchIfOpen(conversationId, now);
+      if (!conversation) {
+        await this.mustGet(conversations, conversationId);
         throw new AppError(
           'conflict',
           'conversation.closed',
@@ -165,7 +168,6 @@ export class ConversationService {
         { conversationId, sender: 'agent', senderId, content, idempotencyKey },
         now,
       );
-      await conversations.touch(conversationId, now);
       return { message, duplicate, conversation, moved };
     });
     if (!out.duplicate) {

@@ -170,11 +170,6 @@ async function storeTenantBatch(
     .returning('id')
     .execute();
   const insertedIds = new Set(inserted.map((r) => r.id));
-  await scope
-    .updateTable('conversations')
-    .set({ last_message_at: now, updated_at: now })
-    .where('id', 'in', [...new Set(rows.map((r) => r.conversation_id))])
-    .execute();
 
   const openedBy = new Set<string>();
   for (const [i, j] of fresh.entries()) {
@@ -200,14 +195,19 @@ async function storeTenantBatch(
     if (conv.created) openedBy.add(j.customerId);
     results.set(keyOf(j), {
       message: toMessage(row),
-      conversation: toConversation({ ...conv.row, last_message_at: now, updated_at: now }),
+      conversation: toConversation(conv.row),
       created,
       duplicate: false,
     });
   }
 }
 
-/** The open conversation of each customer, opening one (in bot state) where there is none. */
+/**
+ * The open conversation of each customer, opening one (in bot state) where there is none.
+ * Existing ones are found with an UPDATE … RETURNING that also marks the new activity:
+ * on PostgreSQL it locks them until commit, so a concurrent close either waits for this
+ * batch or makes it open a new conversation, never receives a message after closing.
+ */
 async function openConversations(
   scope: TenantScope,
   jobs: CustomerMessageJob[],
@@ -215,14 +215,15 @@ async function openConversations(
 ): Promise<Map<string, { row: ConversationRow; created: boolean }>> {
   const customers = [...new Set(jobs.map((j) => j.customerId))];
   const out = new Map<string, { row: ConversationRow; created: boolean }>();
-  const findOpen = async (ids: string[]) =>
+  const touchOpen = async (ids: string[]) =>
     scope
-      .selectFrom('conversations')
-      .selectAll()
+      .updateTable('conversations')
+      .set({ last_message_at: now, updated_at: now })
       .where('customer_id', 'in', ids)
       .where('state', '!=', 'closed')
+      .returningAll()
       .execute();
-  for (const row of await findOpen(customers)) out.set(row.customer_id, { row, created: false });
+  for (const row of await touchOpen(customers)) out.set(row.customer_id, { row, created: false });
   const missing = customers.filter((c) => !out.has(c));
   if (missing.length === 0) return out;
 
@@ -236,7 +237,7 @@ async function openConversations(
     assignee_id: null,
     created_at: now,
     updated_at: now,
-    last_message_at: null,
+    last_message_at: now,
     closed_at: null,
   }));
   const inserted = await scope
@@ -251,6 +252,6 @@ async function openConversations(
   // Customers whose conversation a concurrent writer opened first.
   const raced = missing.filter((c) => !out.has(c));
   if (raced.length > 0)
-    for (const row of await findOpen(raced)) out.set(row.customer_id, { row, created: false });
+    for (const row of await touchOpen(raced)) out.set(row.customer_id, { row, created: false });
   return out;
 }

@@ -1,10 +1,11 @@
-export type { EventBus, EventHandler } from './bus/event-bus.ts';
+export type { EventBus, EventHandler, ListenerErrorHandler } from './bus/event-bus.ts';
 export { MemoryBus } from './bus/memory-bus.ts';
 export { RedisBus } from './bus/redis-bus.ts';
 export type { Cache } from './cache/cache.ts';
 export { MemoryCache } from './cache/memory-cache.ts';
 export { RedisCache } from './cache/redis-cache.ts';
 export { createDatabase, type Database, type DatabaseOptions, type DialectName } from './db/database.ts';
+export { isUniqueViolation } from './db/errors.ts';
 export { migrateToLatest } from './db/migrate.ts';
 export type { Schema, TenantTableName } from './db/schema.ts';
 export { TenantScope } from './db/tenant-scope.ts';

@@ -1,5 +1,6 @@
 import { type Database, migrateToLatest, newId, TenantScope } from '@kefu/platform';
 import { describeEachStore } from '@kefu/testing';
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 
 async function addTenant(database: Database, name: string, createdAt = Date.now()): Promise<string> {
@@ -13,7 +14,9 @@ async function addTenant(database: Database, name: string, createdAt = Date.now(
 
 async function addCustomer(scope: TenantScope, displayName: string): Promise<string> {
   const id = newId();
-  await scope.insertInto('customers', { id, display_name: displayName, created_at: 1, updated_at: 1 }).execute();
+  await scope
+    .insertInto('customers', { id, display_name: displayName, created_at: 1, updated_at: 1 })
+    .execute();
   return id;
 }
 
@@ -51,8 +54,17 @@ function message(conversationId: string, senderId: string | null, key: string | 
   };
 }
 
-const tableNames = async (database: Database): Promise<string[]> =>
-  (await database.db.introspection.getTables()).map((t) => t.name).sort();
+/** Tables of this store only (a PostgreSQL database may hold other schemas). */
+async function tableNames(database: Database): Promise<string[]> {
+  const query =
+    database.dialect === 'postgres'
+      ? sql<{ name: string }>`select table_name as name from information_schema.tables
+          where table_schema = current_schema()`
+      : sql<{
+          name: string;
+        }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`;
+  return (await query.execute(database.db)).rows.map((r) => r.name).sort();
+}
 
 describeEachStore('store contract', (store) => {
   it('migrating a store that is already at the latest version changes nothing', async () => {
@@ -69,7 +81,7 @@ describeEachStore('store contract', (store) => {
   });
 
   it('an empty store migrates once: the second run applies nothing', async () => {
-    const database = store.connect(await store.emptyStore());
+    const database = store.connect(await store.emptyStore({ alone: true }));
     expect(await tableNames(database)).toEqual([]);
 
     const first = await migrateToLatest(database);
@@ -83,8 +95,17 @@ describeEachStore('store contract', (store) => {
   });
 
   if (store.kind === 'postgres') {
+    it('a schema migrates while another schema of the same database already holds Kefu', async () => {
+      // store.database is migrated in a sibling schema: a second install (or a staging
+      // copy) in one PostgreSQL database must not be mistaken for this one.
+      const other = store.connect(await store.emptyStore());
+      const results = await migrateToLatest(other);
+      expect(results.map((r) => r.status)).toEqual(['Success']);
+      expect(await tableNames(other)).toEqual(await tableNames(store.database));
+    });
+
     it('nodes starting together on an empty database apply each migration exactly once', async () => {
-      const url = await store.emptyStore();
+      const url = await store.emptyStore({ alone: true });
       const nodes = [store.connect(url), store.connect(url), store.connect(url)];
       const results = await Promise.all(nodes.map((node) => migrateToLatest(node)));
       const applied = results.flat().filter((r) => r.status === 'Success');
@@ -148,7 +169,9 @@ describeEachStore('store contract', (store) => {
 
     const all = await a.selectFrom('customers').select('id').orderBy('id').execute();
     expect(all.map((r) => r.id)).toEqual([a1, a2]);
-    expect(await a.selectFrom('customers').selectAll().where('id', '=', b1).executeTakeFirst()).toBeUndefined();
+    expect(
+      await a.selectFrom('customers').selectAll().where('id', '=', b1).executeTakeFirst(),
+    ).toBeUndefined();
     // An OR in the caller's condition must not widen the tenant filter.
     const either = await a
       .selectFrom('customers')
@@ -170,7 +193,11 @@ describeEachStore('store contract', (store) => {
     const b1 = await addCustomer(b, 'b1');
     const b2 = await addCustomer(b, 'b2');
 
-    const targeted = await a.updateTable('customers').set({ display_name: 'hacked' }).where('id', '=', b1).executeTakeFirst();
+    const targeted = await a
+      .updateTable('customers')
+      .set({ display_name: 'hacked' })
+      .where('id', '=', b1)
+      .executeTakeFirst();
     expect(Number(targeted.numUpdatedRows)).toBe(0);
     const everything = await a.updateTable('customers').set({ display_name: 'renamed' }).executeTakeFirst();
     expect(Number(everything.numUpdatedRows)).toBe(1);
@@ -231,7 +258,11 @@ describeEachStore('store contract', (store) => {
       await expect(addConversation(scope, customer, state)).rejects.toThrow();
     }
     // Closed ones do not count: any number of them, plus one open.
-    await scope.updateTable('conversations').set({ state: 'closed', closed_at: 2 }).where('id', '=', first).execute();
+    await scope
+      .updateTable('conversations')
+      .set({ state: 'closed', closed_at: 2 })
+      .where('id', '=', first)
+      .execute();
     await addConversation(scope, customer, 'closed');
     await addConversation(scope, customer, 'queued');
     await expect(addConversation(scope, customer, 'with_agent')).rejects.toThrow();
@@ -263,7 +294,9 @@ describeEachStore('store contract', (store) => {
     const carol = await addCustomer(b, 'carol');
     await b.insertInto('messages', message(await addConversation(b, carol), alice, 'k-1')).execute();
     // Messages without a key (bot replies) never collide.
-    await a.insertInto('messages', [message(aliceChat, null, null), message(aliceChat, null, null)]).execute();
+    await a
+      .insertInto('messages', [message(aliceChat, null, null), message(aliceChat, null, null)])
+      .execute();
 
     const stored = await store.database.db.selectFrom('messages').select('id').execute();
     expect(stored).toHaveLength(5);
@@ -272,5 +305,4 @@ describeEachStore('store contract', (store) => {
   it('answers a ping', async () => {
     await expect(store.database.ping()).resolves.toBeUndefined();
   });
-
 });

@@ -5,5 +5,6 @@ export { type AuthOptions, AuthService, type LoginResult } from './auth.service.
 export { hashPassword, verifyPassword } from './password.ts';
 export { can, canGrant, type Permission, type Principal } from './permissions.ts';
 export { type CreateTenantInput, defaultWelcome, TenantsService } from './tenants.service.ts';
+export { hashSecret } from './tokens.ts';
 export { type CreateUserInput, UsersService } from './users.service.ts';
 export { type VisitorClaims, VisitorTokens } from './visitor-tokens.ts';

@@ -1,9 +1,12 @@
 import { AppError, type Tenant } from '@kefu/contracts';
-import { type Database, newId } from '@kefu/platform';
+import { type Database, isUniqueViolation, newId } from '@kefu/platform';
 import { TenantRepository } from './tenant.repository.ts';
 
 export const defaultWelcome = (name: string) =>
   `您好，欢迎光临${name}！请问有什么可以帮您？需要人工客服请回复“转人工”。`;
+
+const nameTaken = (name: string) =>
+  new AppError('conflict', 'tenant.name_taken', `A tenant named "${name}" already exists`);
 
 export interface CreateTenantInput {
   name: string;
@@ -24,9 +27,7 @@ export class TenantsService {
     if (!name || name.length > 100) {
       throw new AppError('invalid', 'tenant.invalid_name', 'A tenant name must have 1 to 100 characters');
     }
-    if (await this.tenants.byName(name)) {
-      throw new AppError('conflict', 'tenant.name_taken', `A tenant named "${name}" already exists`);
-    }
+    if (await this.tenants.byName(name)) throw nameTaken(name);
     let parentId: string | null = null;
     if (input.parent) {
       const parent = await this.find(input.parent);
@@ -46,7 +47,12 @@ export class TenantsService {
       welcome_message: input.welcomeMessage ?? defaultWelcome(name),
       created_at: Date.now(),
     };
-    await this.tenants.insert(row);
+    try {
+      await this.tenants.insert(row);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw nameTaken(name);
+      throw err;
+    }
     return (await this.tenants.byId(row.id))!;
   }
 

@@ -1,10 +1,13 @@
 import { AppError, type Role, type User } from '@kefu/contracts';
-import { type Database, newId, TenantScope } from '@kefu/platform';
+import { type Database, isUniqueViolation, newId, TenantScope } from '@kefu/platform';
 import { AuditRepository, actorOf } from './audit.repository.ts';
 import type { AuthService } from './auth.service.ts';
 import { hashPassword } from './password.ts';
 import { canGrant, type Principal } from './permissions.ts';
 import { UserRepository } from './user.repository.ts';
+
+const emailTaken = (email: string) =>
+  new AppError('conflict', 'user.email_taken', `A user with e-mail ${email} already exists`);
 
 export interface CreateUserInput {
   email: string;
@@ -34,28 +37,32 @@ export class UsersService {
       .select('id')
       .where('email', '=', email)
       .executeTakeFirst();
-    if (taken)
-      throw new AppError('conflict', 'user.email_taken', `A user with e-mail ${email} already exists`);
+    if (taken) throw emailTaken(email);
     const now = Date.now();
     const id = newId();
     const passwordHash = await hashPassword(input.password);
-    await new TenantScope(this.database.db, tenantId).transaction(async (tx) => {
-      await new UserRepository(tx).insert({
-        id,
-        email,
-        name: input.name.trim() || email,
-        role: input.role,
-        password_hash: passwordHash,
-        created_at: now,
-        updated_at: now,
+    try {
+      await new TenantScope(this.database.db, tenantId).transaction(async (tx) => {
+        await new UserRepository(tx).insert({
+          id,
+          email,
+          name: input.name.trim() || email,
+          role: input.role,
+          password_hash: passwordHash,
+          created_at: now,
+          updated_at: now,
+        });
+        await new AuditRepository(tx).record(actorOf(actor), {
+          action: 'user.created',
+          targetType: 'user',
+          targetId: id,
+          details: { email, role: input.role },
+        });
       });
-      await new AuditRepository(tx).record(actorOf(actor), {
-        action: 'user.created',
-        targetType: 'user',
-        targetId: id,
-        details: { email, role: input.role },
-      });
-    });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw emailTaken(email);
+      throw err;
+    }
     return (await new UserRepository(new TenantScope(this.database.db, tenantId)).byId(id))!;
   }
 

@@ -32,7 +32,12 @@ export async function postgresAvailable(): Promise<boolean> {
 
 export async function redisAvailable(): Promise<boolean> {
   const ok = await reachable(async () => {
-    const r = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const r = new Redis(REDIS_URL, {
+      lazyConnect: true,
+      connectTimeout: 2000,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     await r.connect();
     await r.ping();
     r.disconnect();
@@ -42,7 +47,8 @@ export async function redisAvailable(): Promise<boolean> {
 
 function settle(ok: boolean, what: string, url: string): boolean {
   if (ok) return true;
-  if (inCi) throw new Error(`${what} is not reachable at ${url}, and CI=true requires the ${what} suites to run`);
+  if (inCi)
+    throw new Error(`${what} is not reachable at ${url}, and CI=true requires the ${what} suites to run`);
   console.warn(`[kefu tests] ${what} is not reachable at ${url}: skipping its suites (start it to run them)`);
   return false;
 }

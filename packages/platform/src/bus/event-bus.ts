@@ -1,6 +1,7 @@
 import type { DomainEvent } from '@kefu/contracts';
 
 export type EventHandler = (event: DomainEvent) => void;
+export type ListenerErrorHandler = (err: unknown, event: DomainEvent) => void;
 
 /**
  * Fan-out of domain events. The in-process bus serves one node; the Redis bus delivers

@@ -1,7 +1,7 @@
 import type { DomainEvent } from '@kefu/contracts';
 import { Redis } from 'ioredis';
-import type { EventBus, EventHandler } from './event-bus.ts';
-import { deliver } from './memory-bus.ts';
+import type { EventBus, EventHandler, ListenerErrorHandler } from './event-bus.ts';
+import { deliver, reportToStderr } from './memory-bus.ts';
 
 /**
  * Redis pub/sub bus for cluster mode: one publishing connection and one subscribed
@@ -16,11 +16,12 @@ export class RedisBus implements EventBus {
   constructor(
     url: string,
     private readonly channel = 'kefu:events',
+    onListenerError: ListenerErrorHandler = reportToStderr,
   ) {
     this.pub = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
     this.sub = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
     this.sub.on('message', (_channel: string, raw: string) =>
-      deliver(this.handlers, JSON.parse(raw) as DomainEvent),
+      deliver(this.handlers, JSON.parse(raw) as DomainEvent, onListenerError),
     );
     this.ready = this.sub.subscribe(this.channel);
   }

@@ -1,4 +1,4 @@
-import { type Migration, type MigrationResult, Migrator } from 'kysely';
+import { type Migration, type MigrationResult, Migrator, sql } from 'kysely';
 import type { Database } from './database.ts';
 import * as initial from './migrations/0001-initial.ts';
 
@@ -13,11 +13,18 @@ const migrations: Record<string, Migration> = {
  * on PostgreSQL, concurrent callers (several nodes starting) are serialised by a lock.
  */
 export async function migrateToLatest(database: Database): Promise<MigrationResult[]> {
+  // Kysely looks for its bookkeeping tables in every schema unless told which; pin it to
+  // the current one so two installs (or test schemas) in one PostgreSQL database stay apart.
+  const schema =
+    database.dialect === 'postgres'
+      ? (await sql<{ s: string }>`select current_schema() as s`.execute(database.db)).rows[0]?.s
+      : undefined;
   const migrator = new Migrator({
     db: database.db,
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'kefu_migrations',
     migrationLockTableName: 'kefu_migrations_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
