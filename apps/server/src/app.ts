@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
+import { hashSecret } from '@kefu/tenancy';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
@@ -50,7 +51,8 @@ export async function buildApp(
     ...(services.config.redisUrl
       ? { redis: new Redis(services.config.redisUrl, { maxRetriesPerRequest: 1 }) }
       : {}),
-    keyGenerator: (req) => req.headers.authorization ?? req.ip,
+    // Hashed: the limiter's keys (in Redis, in cluster mode) must not hold bearer secrets.
+    keyGenerator: (req) => (req.headers.authorization ? hashSecret(req.headers.authorization) : req.ip),
     errorResponseBuilder: (_req, ctx) => ({
       statusCode: 429,
       code: 'request.rate_limited',
