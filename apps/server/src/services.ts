@@ -53,7 +53,11 @@ export async function createServices(
 ): Promise<Services> {
   const database = createDatabase({ url: config.databaseUrl, sqliteSynchronous: config.sqliteSynchronous });
   if (options.migrate !== false) await migrateToLatest(database);
-  const bus: EventBus = config.redisUrl ? new RedisBus(config.redisUrl) : new MemoryBus();
+  const onListenerError = (err: unknown, event: { type: string }) =>
+    log.error({ err, event: event.type }, 'event listener failed');
+  const bus: EventBus = config.redisUrl
+    ? new RedisBus(config.redisUrl, undefined, onListenerError)
+    : new MemoryBus(onListenerError);
   if (bus instanceof RedisBus) await bus.whenReady();
   const cache: Cache = config.redisUrl ? new RedisCache(config.redisUrl) : new MemoryCache();
   const auth = new AuthService(database, cache, { sessionTtlMs: config.sessionTtlMs });
