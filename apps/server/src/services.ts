@@ -106,6 +106,7 @@ export async function createServices(
     visitorTokens: new VisitorTokens(config.secret, config.visitorTokenTtlSeconds),
     conversations,
     async close() {
+      await conversations.drain();
       await bus.close();
       await cache.close();
       await database.close();

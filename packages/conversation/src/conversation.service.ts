@@ -211,6 +211,11 @@ export class ConversationService {
     return closed;
   }
 
+  /** Waits for shopper messages already accepted to be committed; call before closing the store. */
+  drain(): Promise<void> {
+    return this.writer.drain();
+  }
+
   list(tenantId: string, filter: ConversationFilter): Promise<Conversation[]> {
     return new ConversationRepository(this.scope(tenantId)).list(filter);
   }

@@ -41,6 +41,7 @@ const MAX_BATCH = 500;
 export class CustomerMessageWriter {
   private queue: Pending[] = [];
   private busy = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly db: Kysely<Schema>) {}
 
@@ -51,8 +52,18 @@ export class CustomerMessageWriter {
     });
   }
 
+  /** Resolves once every message handed in so far is committed (or failed): for shutdown. */
+  drain(): Promise<void> {
+    if (!this.busy && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   private schedule(): void {
-    if (this.busy || this.queue.length === 0) return;
+    if (this.busy) return;
+    if (this.queue.length === 0) {
+      for (const wake of this.idleWaiters.splice(0)) wake();
+      return;
+    }
     this.busy = true;
     // setImmediate, not a microtask: let the sockets deliver everything already received first.
     setImmediate(() => void this.flush());
