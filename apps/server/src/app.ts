@@ -45,12 +45,17 @@ export async function buildApp(
   registerErrorHandling(app);
 
   await app.register(helmet, { contentSecurityPolicy: false });
+  // Closed with the app: a forgotten connection kept a stopped cluster node from exiting.
+  const limiterRedis = services.config.redisUrl
+    ? new Redis(services.config.redisUrl, { maxRetriesPerRequest: 1 })
+    : null;
+  app.addHook('onClose', async () => {
+    await limiterRedis?.quit();
+  });
   await app.register(rateLimit, {
     max: services.config.rateLimitPerMinute,
     timeWindow: '1 minute',
-    ...(services.config.redisUrl
-      ? { redis: new Redis(services.config.redisUrl, { maxRetriesPerRequest: 1 }) }
-      : {}),
+    ...(limiterRedis ? { redis: limiterRedis } : {}),
     // Hashed: the limiter's keys (in Redis, in cluster mode) must not hold bearer secrets.
     keyGenerator: (req) => (req.headers.authorization ? hashSecret(req.headers.authorization) : req.ip),
     errorResponseBuilder: (_req, ctx) => ({

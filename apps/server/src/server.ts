@@ -35,7 +35,14 @@ export async function startServer(
     stop() {
       stopping ??= (async () => {
         for (const socket of hub.sockets()) socket.close(1001, 'server shutting down');
-        await app.close();
+        // close() reaps the keep-alive connections idle at that moment; one still serving a
+        // request goes idle afterwards and would hold the close for the 72 s keep-alive.
+        const reaper = setInterval(() => app.server.closeIdleConnections(), 50);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(reaper);
+        }
         await services.close();
       })();
       return stopping;

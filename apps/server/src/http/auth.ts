@@ -37,8 +37,10 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
     }
   });
 
-  app.addHook('preHandler', async (req) => {
-    const auth = req.routeOptions.config.auth;
+  // onRequest, before the body is read or validated: a caller without valid credentials
+  // hears 401/403 first, and cannot make the server parse (or describe) bodies it may not send.
+  app.addHook('onRequest', async (req) => {
+    const auth = req.routeOptions.config?.auth;
     if (!auth || auth === 'public') return;
     const secret = bearerOf(req);
     if (!secret) {

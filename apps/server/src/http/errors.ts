@@ -1,6 +1,7 @@
 import { AppError, type ErrorBody, type ErrorKind, isAppError } from '@kefu/contracts';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { UNSTORABLE_TEXT_MESSAGE, unstorableTextPath } from './storable-text.ts';
 
 const statusOf: Record<ErrorKind, number> = {
   invalid: 400,
@@ -97,10 +98,11 @@ export function registerStrictJson(app: FastifyInstance): void {
     }
     if (text.trim() === '')
       return done(new AppError('invalid', 'request.empty_body', 'The JSON body is empty; send an object'));
+    let value: unknown;
     try {
-      done(null, JSON.parse(text));
+      value = JSON.parse(text);
     } catch (e) {
-      done(
+      return done(
         new AppError(
           'invalid',
           'request.invalid_json',
@@ -108,7 +110,25 @@ export function registerStrictJson(app: FastifyInstance): void {
         ),
       );
     }
+    const bad = unstorableTextPath(text, value);
+    if (bad !== null) {
+      return done(new AppError('invalid', 'request.invalid_text', `body.${bad} ${UNSTORABLE_TEXT_MESSAGE}`));
+    }
+    done(null, value);
   });
+  // The same for ids and filters in the URL: %00 would reach PostgreSQL as a NUL.
+  app.addHook('onRequest', async (req) => {
+    if (/%00/.test(req.url)) {
+      throw new AppError(
+        'invalid',
+        'request.invalid_text',
+        'The URL contains %00 (a NUL character); remove it',
+      );
+    }
+  });
+  // Only JSON bodies are accepted: without this, fastify's own text/plain parser hands
+  // routes a string and the caller hears "expected object" instead of "send JSON".
+  app.removeContentTypeParser('text/plain');
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

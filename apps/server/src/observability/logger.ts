@@ -1,18 +1,27 @@
-import type { LoggerOptions } from 'pino';
+import pino, { type LoggerOptions } from 'pino';
 
 const PHONE = /(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g;
 const SECRET_PARAM = /([?&](?:token|access_token|key)=)[^&#\s]+/gi;
+// Sessions and API keys carry a recognisable prefix: masked wherever they turn up.
+const KEFU_SECRET = /\b(kf[sk]_)[A-Za-z0-9_-]{8,}/g;
 
-/** Masks mainland mobile numbers (138****1234) and bearer secrets in URLs before anything is logged. */
+/** Masks mainland mobile numbers (138****1234) and bearer secrets before anything is logged. */
 export function redactText(text: string): string {
-  return text.replace(PHONE, '$1****$2').replace(SECRET_PARAM, '$1[redacted]');
+  return text
+    .replace(PHONE, '$1****$2')
+    .replace(SECRET_PARAM, '$1[redacted]')
+    .replace(KEFU_SECRET, '$1[redacted]');
 }
 
 function redactValues(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactText(value);
-  // Errors keep their shape for pino's serializer (message and stack are not enumerable).
-  if (depth > 3 || value === null || typeof value !== 'object' || value instanceof Error) return value;
+  if (depth > 3 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redactValues(v, depth + 1));
+  // Only plain objects are copied. Class instances — fastify's request and reply, errors —
+  // are left whole for their serializers below: copying one drops its getters (req.url),
+  // which made the req serializer throw and every request hang at log level info.
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValues(v, depth + 1)]));
 }
 
@@ -39,12 +48,18 @@ export function loggerOptions(level: string): LoggerOptions {
       },
     },
     serializers: {
-      req: (req: { method: string; url: string; id: string; ip?: string }) => ({
+      req: (req: { method: string; url?: string; id: string; ip?: string }) => ({
         id: req.id,
         method: req.method,
-        url: redactText(req.url),
+        url: redactText(String(req.url ?? '')),
         ip: req.ip,
       }),
+      err: (err: Error) => {
+        const out = pino.stdSerializers.err(err);
+        out.message = redactText(out.message);
+        if (out.stack) out.stack = redactText(out.stack);
+        return out;
+      },
     },
   };
 }

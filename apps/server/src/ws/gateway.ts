@@ -1,9 +1,11 @@
 import { AgentFrame, AppError, CustomerFrame, type Message } from '@kefu/contracts';
 import { can, type Principal } from '@kefu/tenancy';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { WebSocket } from 'ws';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { toErrorResponse } from '../http/errors.ts';
+import { UNSTORABLE_TEXT_MESSAGE, unstorableTextPath } from '../http/storable-text.ts';
 import type { Services } from '../services.ts';
 import { encode, type RealtimeHub, send } from './hub.ts';
 
@@ -35,15 +37,22 @@ export function registerGateway(app: FastifyInstance, services: Services, hub: R
   };
 
   const schema = {
-    hide: false,
     tags: ['realtime'],
-    querystring: { type: 'object', properties: { token: { type: 'string' } } },
+    description: 'WebSocket: upgrade with ?token=…; frames are JSON (see ws.ts in @kefu/contracts).',
+    // The app validates with zod: a plain JSON schema here made every upgrade a 500.
+    querystring: z.object({ token: z.string().max(4096).optional() }),
+  };
+  // @fastify/websocket marks its routes hidden from OpenAPI; the sockets belong in /docs too.
+  const config = {
+    swaggerTransform: (args: Parameters<typeof jsonSchemaTransform>[0]) =>
+      jsonSchemaTransform({ ...args, schema: { ...args.schema, hide: false } }),
   };
 
   app.get(
     '/ws/customer',
     {
       websocket: true,
+      config,
       preValidation: authenticate('customer'),
       schema: { ...schema, summary: 'Shopper socket (visitor token)' },
     },
@@ -68,6 +77,7 @@ export function registerGateway(app: FastifyInstance, services: Services, hub: R
     '/ws/agent',
     {
       websocket: true,
+      config,
       preValidation: authenticate('agent'),
       schema: { ...schema, summary: 'Agent socket (session token)' },
     },
@@ -117,9 +127,7 @@ function serve<F extends { type: string }>(
   log: FastifyBaseLogger,
   socket: WebSocket,
   schema: z.ZodType<F>,
-  onSend: (
-    frame: Extract<F, Sendable>,
-  ) => Promise<{ message: import('@kefu/contracts').Message; duplicate: boolean }>,
+  onSend: (frame: Extract<F, Sendable>) => Promise<{ message: Message; duplicate: boolean }>,
 ): void {
   let queue: Promise<void> = Promise.resolve();
   socket.on('message', (data, isBinary) => {
@@ -129,7 +137,17 @@ function serve<F extends { type: string }>(
     }
     let frame: F;
     try {
-      const parsed = schema.safeParse(JSON.parse(data.toString()));
+      const raw = data.toString();
+      const json: unknown = JSON.parse(raw);
+      const bad = unstorableTextPath(raw, json);
+      if (bad !== null) {
+        send(
+          socket,
+          encode({ type: 'error', code: 'frame.invalid', message: `${bad} ${UNSTORABLE_TEXT_MESSAGE}` }),
+        );
+        return;
+      }
+      const parsed = schema.safeParse(json);
       if (!parsed.success) {
         const message = parsed.error.issues
           .map((i) => `${i.path.join('.') || 'frame'}: ${i.message}`)
