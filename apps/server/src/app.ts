@@ -4,12 +4,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import { hashSecret } from '@kefu/tenancy';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { registerAuth } from './http/auth.ts';
-import { registerErrorHandling, registerStrictJson } from './http/errors.ts';
+import { registerErrorHandling, registerStrictJson, toErrorResponse } from './http/errors.ts';
 import { apiKeyRoutes } from './http/routes/api-keys.routes.ts';
 import { auditRoutes } from './http/routes/audit.routes.ts';
 import { authRoutes } from './http/routes/auth.routes.ts';
@@ -38,6 +38,11 @@ export async function buildApp(
     trustProxy: services.config.trustProxy,
     requestIdHeader: 'x-request-id',
     return503OnClosing: true,
+    // Errors fastify raises before routing (a malformed URL) get Kefu's error bodies too.
+    frameworkErrors: (err, _req, reply: FastifyReply) => {
+      const { status, body } = toErrorResponse(err);
+      reply.status(status).send(body);
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

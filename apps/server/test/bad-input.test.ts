@@ -608,4 +608,41 @@ describe.each(setups)('bad input on $name', ({ options, skip }) => {
       await again.close();
     },
   );
+
+  it.skipIf(skip)('a URL that is not valid percent-encoded UTF-8 → 400 request.invalid_url', async () => {
+    await noWrite(async () => {
+      refused(
+        await send('GET', '/api/v1/conversations/%ED%A0%80', { token: h.A.owner.token }),
+        400,
+        'request.invalid_url',
+      );
+    });
+  });
+
+  it.skipIf(skip)(
+    'an idempotency key reused for a reply in another conversation → 409, not the old message',
+    async () => {
+      const other = await h.visitor(h.A.id);
+      const second = await h.request('POST', '/api/v1/visitor/messages', {
+        token: other.token,
+        json: { idempotencyKey: idem(), message: { text: '在吗' } },
+      });
+      const key = idem();
+      const first = await send('POST', `/api/v1/conversations/${conv}/messages`, {
+        token: h.A.agent.token,
+        json: { idempotencyKey: key, message: { text: '您好' } },
+      });
+      expect(first.status).toBe(201);
+      await noWrite(async () => {
+        refused(
+          await send('POST', `/api/v1/conversations/${second.body.conversationId}/messages`, {
+            token: h.A.agent.token,
+            json: { idempotencyKey: key, message: { text: '您好' } },
+          }),
+          409,
+          'message.idempotency_key_reused',
+        );
+      });
+    },
+  );
 });

@@ -140,6 +140,13 @@ export class ConversationService {
     const out = await this.scope(tenantId).transaction(async (tx) => {
       const messages = new MessageRepository(tx);
       const earlier = await messages.byIdempotencyKey(senderId, idempotencyKey);
+      if (earlier && earlier.conversationId !== conversationId) {
+        throw new AppError(
+          'conflict',
+          'message.idempotency_key_reused',
+          'This idempotency key was already used for a message in another conversation; use a new key per message',
+        );
+      }
       if (earlier) return { message: earlier, duplicate: true };
       const conversations = new ConversationRepository(tx);
       // Checks the conversation is open and, on PostgreSQL, locks it until commit in one

@@ -23,6 +23,7 @@ const fastifyCodes: Record<string, [number, string, string]> = {
     'Send the body as application/json',
   ],
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'request.empty_body', 'The JSON body is empty; send an object'],
+  FST_ERR_BAD_URL: [400, 'request.invalid_url', 'The URL is not valid percent-encoded UTF-8'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [
     400,
     'request.invalid_length',
