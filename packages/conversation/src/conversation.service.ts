@@ -9,7 +9,7 @@ import {
 import { type Database, type EventBus, TenantScope } from '@kefu/platform';
 import { type ConversationFilter, ConversationRepository } from './conversation.repository.ts';
 import { CustomerRepository } from './customer.repository.ts';
-import { CustomerMessageWriter } from './customer-message.writer.ts';
+import { CustomerMessageWriter, type StoredCustomerMessage } from './customer-message.writer.ts';
 import { MessageRepository } from './message.repository.ts';
 import type { Responder, TenantProfile } from './responder.ts';
 
@@ -19,6 +19,9 @@ export interface CustomerMessageInput {
   idempotencyKey: string;
   content: MessageContent;
 }
+
+/** A committed shopper message; `conversation` is absent for a retried (duplicate) key. */
+export type AcceptedMessage = StoredCustomerMessage;
 
 export interface CustomerMessageResult {
   message: Message;
@@ -55,8 +58,27 @@ export class ConversationService {
     return new CustomerRepository(this.scope(tenantId)).resolve(channel, externalId);
   }
 
+  /**
+   * A shopper message and the bot's answer to it: what REST callers (the inbound API)
+   * wait for. Sockets use `acceptFromCustomer` and `botTurn` to acknowledge first.
+   */
   async receiveFromCustomer(tenantId: string, input: CustomerMessageInput): Promise<CustomerMessageResult> {
-    const stored = await this.writer.write({
+    const accepted = await this.acceptFromCustomer(tenantId, input);
+    if (accepted.duplicate || !accepted.conversation) {
+      const conversation = await this.get(tenantId, accepted.message.conversationId);
+      const replies = await new MessageRepository(this.scope(tenantId)).repliesTo(accepted.message.id);
+      return { message: accepted.message, conversation, duplicate: true, replies };
+    }
+    const { conversation, replies } = await this.botTurn(tenantId, accepted);
+    return { message: accepted.message, conversation, duplicate: false, replies };
+  }
+
+  /**
+   * Stores a shopper message (group commit) and publishes it. Resolves once it is
+   * committed; a retried idempotency key resolves to the original message.
+   */
+  async acceptFromCustomer(tenantId: string, input: CustomerMessageInput): Promise<AcceptedMessage> {
+    const accepted = await this.writer.write({
       tenantId,
       customerId: input.customerId,
       channel: input.channel,
@@ -65,28 +87,33 @@ export class ConversationService {
       text: input.content.text,
       payload: input.content.payload,
     });
-    if (stored.duplicate || !stored.conversation) {
-      const conversation = await this.get(tenantId, stored.message.conversationId);
-      const replies = await new MessageRepository(this.scope(tenantId)).repliesTo(stored.message.id);
-      return { message: stored.message, conversation, duplicate: true, replies };
+    const { conversation, message } = accepted;
+    if (!accepted.duplicate && conversation) {
+      if (accepted.created) this.publish({ type: 'conversation.created', tenantId, conversation });
+      this.publish({ type: 'message.created', tenantId, customerId: input.customerId, message });
     }
-    const { conversation, message } = stored;
-    if (stored.created) this.publish({ type: 'conversation.created', tenantId, conversation });
-    this.publish({ type: 'message.created', tenantId, customerId: input.customerId, message });
-    if (conversation.state !== 'bot') return { message, conversation, duplicate: false, replies: [] };
-    return this.runBot(tenantId, conversation, message, stored.created);
+    return accepted;
   }
 
-  private async runBot(
+  /**
+   * The bot's turn on an accepted message while the conversation is with the bot: its
+   * replies are stored as bot messages and a handoff queues the conversation.
+   */
+  async botTurn(
     tenantId: string,
-    conversation: Conversation,
-    message: Message,
-    isNewConversation: boolean,
-  ): Promise<CustomerMessageResult> {
+    accepted: AcceptedMessage,
+  ): Promise<{ conversation: Conversation; replies: Message[] }> {
+    const { message, conversation } = accepted;
+    if (accepted.duplicate || !conversation) throw new Error('botTurn takes a newly accepted message');
+    if (conversation.state !== 'bot') return { conversation, replies: [] };
     const tenant = await this.deps.tenantProfile(tenantId);
-    const output = await this.deps.responder.respond({ tenant, conversation, message, isNewConversation });
-    if (output.replies.length === 0 && !output.handoff)
-      return { message, conversation, duplicate: false, replies: [] };
+    const output = await this.deps.responder.respond({
+      tenant,
+      conversation,
+      message,
+      isNewConversation: accepted.created,
+    });
+    if (output.replies.length === 0 && !output.handoff) return { conversation, replies: [] };
     const now = Date.now();
     const result = await this.scope(tenantId).transaction(async (tx) => {
       const messages = new MessageRepository(tx);
@@ -124,7 +151,7 @@ export class ConversationService {
     if (result.moved) {
       this.publish({ type: 'conversation.state_changed', tenantId, conversation: result.moved, from: 'bot' });
     }
-    return { message, conversation: result.moved ?? conversation, duplicate: false, replies: result.replies };
+    return { conversation: result.moved ?? conversation, replies: result.replies };
   }
 
   /** A staff reply; a conversation still with the bot or in the queue is taken over by the replying user. */

@@ -28,7 +28,8 @@ interface Pending {
   reject(err: unknown): void;
 }
 
-const MAX_BATCH = 500;
+// Bounded by the bind-parameter limits: 12 per message row (SQLite allows 32,766).
+const MAX_BATCH = 2000;
 
 /**
  * Group commit for shopper messages, the hot path: messages that arrive while a write

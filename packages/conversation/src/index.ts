@@ -1,5 +1,6 @@
 export type { ConversationFilter } from './conversation.repository.ts';
 export {
+  type AcceptedMessage,
   type ConversationDeps,
   ConversationService,
   type CustomerMessageInput,

@@ -61,14 +61,18 @@ export function registerGateway(app: FastifyInstance, services: Services, hub: R
       const remove = hub.addCustomer(visitor.tenantId, visitor.customerId, socket);
       track(socket, 'customer', remove);
       send(socket, encode({ type: 'ready' }));
-      serve(req.log, socket, CustomerFrame, async (frame) => {
-        const r = await services.conversations.receiveFromCustomer(visitor.tenantId, {
+      serve('by-writer', req.log, socket, CustomerFrame, async (frame) => {
+        const accepted = await services.conversations.acceptFromCustomer(visitor.tenantId, {
           customerId: visitor.customerId,
           channel: visitor.channel,
           idempotencyKey: frame.idempotencyKey,
           content: frame.message,
         });
-        return { message: r.message, duplicate: r.duplicate };
+        // Acknowledged on commit; the bot answers afterwards and its replies are pushed.
+        const afterAck = accepted.duplicate
+          ? undefined
+          : () => services.conversations.botTurn(visitor.tenantId, accepted);
+        return { message: accepted.message, duplicate: accepted.duplicate, afterAck };
       });
     },
   );
@@ -86,7 +90,7 @@ export function registerGateway(app: FastifyInstance, services: Services, hub: R
       const remove = hub.addAgent(agent.tenantId, socket);
       track(socket, 'agent', remove);
       send(socket, encode({ type: 'ready' }));
-      serve(req.log, socket, AgentFrame, async (frame) => {
+      serve('one-at-a-time', req.log, socket, AgentFrame, async (frame) => {
         if (!can(agent, 'conversations.reply')) {
           throw new AppError('forbidden', 'auth.forbidden', 'Your role cannot reply to conversations');
         }
@@ -123,11 +127,21 @@ export function registerGateway(app: FastifyInstance, services: Services, hub: R
 
 type Sendable = { type: 'message.send'; idempotencyKey: string };
 
+/**
+ * 'by-writer': the store's writer already commits (and so acknowledges) in arrival
+ * order, so frames are handed over at once and a shopper's burst can share one batch.
+ * 'one-at-a-time': each frame waits for the previous one to be stored.
+ */
+type Ordering = 'by-writer' | 'one-at-a-time';
+
 function serve<F extends { type: string }>(
+  ordering: Ordering,
   log: FastifyBaseLogger,
   socket: WebSocket,
   schema: z.ZodType<F>,
-  onSend: (frame: Extract<F, Sendable>) => Promise<{ message: Message; duplicate: boolean }>,
+  onSend: (
+    frame: Extract<F, Sendable>,
+  ) => Promise<{ message: Message; duplicate: boolean; afterAck?: () => Promise<unknown> }>,
 ): void {
   let queue: Promise<void> = Promise.resolve();
   socket.on('message', (data, isBinary) => {
@@ -168,15 +182,18 @@ function serve<F extends { type: string }>(
       return;
     }
     const sendable = frame as Extract<F, Sendable>;
-    queue = queue.then(async () => {
+    const handle = async () => {
       try {
-        const { message, duplicate } = await onSend(sendable);
+        const { message, duplicate, afterAck } = await onSend(sendable);
         send(socket, encode({ type: 'ack', idempotencyKey: sendable.idempotencyKey, message, duplicate }));
+        afterAck?.().catch((err: unknown) => log.error({ err }, 'bot turn failed after ack'));
       } catch (err) {
         const { body, internal } = toErrorResponse(err);
         if (internal) log.error({ err }, 'websocket message failed');
         send(socket, encode({ type: 'error', idempotencyKey: sendable.idempotencyKey, ...body }));
       }
-    });
+    };
+    if (ordering === 'by-writer') void handle();
+    else queue = queue.then(handle);
   });
 }

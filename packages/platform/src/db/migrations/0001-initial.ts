@@ -148,7 +148,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('messages')
     .columns(['conversation_id', 'id'])
     .execute();
-  await db.schema.createIndex('messages_reply_to').on('messages').columns(['reply_to']).execute();
+  // Partial: only bot replies carry reply_to, so shopper messages skip this index entirely.
+  await db.schema
+    .createIndex('messages_reply_to')
+    .on('messages')
+    .columns(['reply_to'])
+    .where(sql.ref('reply_to'), 'is not', null)
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
