@@ -63,7 +63,31 @@ export function send(socket: WebSocket, frame: string): void {
     socket.close(1013, 'reading too slowly');
     return;
   }
+  cork(socket);
   socket.send(frame);
+}
+
+interface RawSocket {
+  cork(): void;
+  uncork(): void;
+}
+const corked = new Set<RawSocket>();
+
+/**
+ * Frames sent to one socket in the same turn of the event loop (an agent hears a whole
+ * batch of shopper messages at once) leave in one write instead of one system call each.
+ */
+function cork(socket: WebSocket): void {
+  const raw = (socket as unknown as { _socket?: RawSocket })._socket;
+  if (!raw || corked.has(raw)) return;
+  if (corked.size === 0) process.nextTick(uncorkAll);
+  raw.cork();
+  corked.add(raw);
+}
+
+function uncorkAll(): void {
+  for (const raw of corked) raw.uncork();
+  corked.clear();
 }
 
 function broadcast(sockets: Set<WebSocket>, frame: string): void {
