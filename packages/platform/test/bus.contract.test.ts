@@ -111,6 +111,8 @@ describeEachBus('event bus contract', (ctx) => {
       await arrived(after.events, 3);
       expect(numbers(after.events)).toEqual([0, 1, 2]);
     });
+    // Each failure is reported to the bus's error handler (the server logs it).
+    expect(ctx.listenerErrors.map((e) => String(e.error))).toEqual(Array(3).fill('Error: a broken listener'));
   });
 
   it("a handler's error does not escape as an uncaught exception (which ends a Node server)", async () => {

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import type { DomainEvent } from '@kefu/contracts';
 import {
   type Cache,
   createDatabase,
@@ -232,6 +233,8 @@ export interface BusContext {
   readonly bus: EventBus;
   /** Another node on the same channel: a second Redis connection pair. Redis only. */
   node(): Promise<EventBus>;
+  /** What the buses of this test reported as failed listeners, in order. */
+  readonly listenerErrors: { error: unknown; event: DomainEvent }[];
 }
 
 /**
@@ -252,13 +255,15 @@ function busContext(kind: AdapterKind): BusContext {
   const cleanup = new Cleanup();
   let channel = '';
   let current: EventBus | undefined;
+  const listenerErrors: { error: unknown; event: DomainEvent }[] = [];
+  const onListenerError = (error: unknown, event: DomainEvent) => listenerErrors.push({ error, event });
   const open = async (): Promise<EventBus> => {
     if (kind === 'memory') {
-      const bus = new MemoryBus();
+      const bus = new MemoryBus(onListenerError);
       cleanup.add(() => bus.close());
       return bus;
     }
-    const bus = new RedisBus(REDIS_URL, channel);
+    const bus = new RedisBus(REDIS_URL, channel, onListenerError);
     cleanup.add(() => bus.close());
     await bus.whenReady();
     return bus;
@@ -266,6 +271,7 @@ function busContext(kind: AdapterKind): BusContext {
 
   beforeEach(async () => {
     channel = uniqueName('events');
+    listenerErrors.length = 0;
     current = await open();
   });
   afterEach(async () => {
@@ -283,6 +289,7 @@ function busContext(kind: AdapterKind): BusContext {
       if (kind !== 'redis') throw new Error('only the Redis bus has other nodes');
       return open();
     },
+    listenerErrors,
   };
 }
 
