@@ -1,6 +1,5 @@
 import type { Conversation, ConversationState } from '@kefu/contracts';
-import { newId, type TenantScope } from '@kefu/platform';
-import { sql } from 'kysely';
+import type { TenantScope } from '@kefu/platform';
 import { toConversation } from './mappers.ts';
 
 export interface ConversationFilter {
@@ -33,37 +32,6 @@ export class ConversationRepository {
       .where('state', '!=', 'closed')
       .executeTakeFirst();
     return row && toConversation(row);
-  }
-
-  /** The customer's open conversation, or a new one in bot state; `created` tells which. */
-  async openOrCreate(
-    customerId: string,
-    channel: string,
-    now: number,
-  ): Promise<{ conversation: Conversation; created: boolean }> {
-    const open = await this.openFor(customerId);
-    if (open) return { conversation: open, created: false };
-    const row = {
-      id: newId(),
-      customer_id: customerId,
-      channel,
-      state: 'bot',
-      assignee_id: null,
-      created_at: now,
-      updated_at: now,
-      last_message_at: null,
-      closed_at: null,
-    };
-    const inserted = await this.scope
-      .insertInto('conversations', row)
-      .onConflict((oc) =>
-        oc.columns(['tenant_id', 'customer_id']).where(sql.ref('state'), '!=', sql.lit('closed')).doNothing(),
-      )
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) {
-      return { conversation: toConversation(row), created: true };
-    }
-    return { conversation: (await this.openFor(customerId))!, created: false };
   }
 
   async touch(id: string, at: number): Promise<void> {
