@@ -17,12 +17,26 @@ export interface RunningServer {
 
 export async function startServer(
   config: Config,
-  options: { responder?: Responder; log?: Logger } = {},
+  options: {
+    responder?: Responder;
+    log?: Logger;
+    /** Runs after migrations and before the port opens (e.g. seeding the demo shop). */
+    beforeListen?: (services: Services) => Promise<void>;
+  } = {},
 ): Promise<RunningServer> {
   const log = options.log ?? pino(loggerOptions(config.logLevel));
   const services = await createServices(config, log, { responder: options.responder });
-  const { app, hub } = await buildApp(services, log);
-  await app.listen({ port: config.port, host: config.host });
+  let built: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    await options.beforeListen?.(services);
+    built = await buildApp(services, log);
+    await built.app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    // A port in use or a failed seed must not leave the store (and its worker) open.
+    await services.close();
+    throw err;
+  }
+  const { app, hub } = built;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

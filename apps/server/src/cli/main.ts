@@ -40,9 +40,12 @@ program
   .option('--seed-demo', `create the demo tenant "${DEMO_TENANT}" when the store has no tenant`)
   .action(async (opts: { seedDemo?: boolean }) => {
     const config = loadConfig();
-    const server = await startServer(config);
+    const server = await startServer(config, {
+      beforeListen: async (services) => {
+        if (opts.seedDemo && (await services.tenants.isEmpty())) await seedDemo(services);
+      },
+    });
     let demoLine = '';
-    if (opts.seedDemo && (await server.services.tenants.isEmpty())) await seedDemo(server.services);
     const demo = await server.services.tenants.find(DEMO_TENANT).catch(() => undefined);
     if (demo) {
       const admin = await server.services.database.db
@@ -159,6 +162,10 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) {
     console.error(err.message);
     process.exit(2);
+  }
+  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`error: ${(err as Error).message}; stop the other process or choose another KEFU_PORT`);
+    process.exit(1);
   }
   if (err instanceof AppError) {
     console.error(`error: ${err.message} (${err.code})`);
