@@ -624,6 +624,50 @@ describe('widget', () => {
   });
 });
 
+// After the tests that list tenant A's users and audit entries exactly.
+describe('password change', () => {
+  it('needs the current password, ends the other sessions, keeps this one, and is audited', async () => {
+    const email = `pw-${idem()}@test.kefu`;
+    const created = await h.request('POST', '/api/v1/users', {
+      token: h.A.owner.token,
+      json: { email, name: '换密码', password: 'first-password', role: 'agent' },
+    });
+    expect(created.status).toBe(201);
+    const login = async (password: string) =>
+      h.request('POST', '/api/v1/auth/login', { json: { email, password } });
+    const here = (await login('first-password')).body.token as string;
+    const elsewhere = (await login('first-password')).body.token as string;
+    secrets.add(here).add(elsewhere);
+
+    const wrong = await h.request('POST', '/api/v1/me/password', {
+      token: here,
+      json: { currentPassword: 'not-it', newPassword: 'second-password' },
+    });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.code).toBe('user.wrong_password');
+    const short = await h.request('POST', '/api/v1/me/password', {
+      token: here,
+      json: { currentPassword: 'first-password', newPassword: 'short' },
+    });
+    expect(short.status).toBe(400);
+    expect((await login('first-password')).status).toBe(200);
+
+    const changed = await h.request('POST', '/api/v1/me/password', {
+      token: here,
+      json: { currentPassword: 'first-password', newPassword: 'second-password' },
+    });
+    expect(changed.status).toBe(204);
+    expect((await login('first-password')).status).toBe(401);
+    expect((await login('second-password')).status).toBe(200);
+    expect((await h.request('GET', '/api/v1/me', { token: here })).status).toBe(200);
+    expect((await h.request('GET', '/api/v1/me', { token: elsewhere })).status).toBe(401);
+    const audit = await h.request('GET', '/api/v1/audit-log?limit=10', { token: h.A.owner.token });
+    expect(audit.body.items).toContainEqual(
+      expect.objectContaining({ action: 'user.password_changed', targetId: created.body.id }),
+    );
+  });
+});
+
 describe('operations', () => {
   it('/healthz and /readyz answer 200', async () => {
     const health = await h.request('GET', '/healthz');

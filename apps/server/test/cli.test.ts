@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDatabase, type Database } from '@kefu/platform';
+import { verifyPassword } from '@kefu/tenancy';
 import {
   freshPostgresSchema,
   postgresAvailable,
@@ -166,6 +167,22 @@ async function administer(vars: Record<string, string>, db: () => Database): Pro
   const key = lastLine(apikey.stdout);
   expect(key).toMatch(/^kfk_[A-Za-z0-9_-]{20,}$/);
   await keyWorks(vars, key, 'Kefu 演示旗舰店');
+
+  // The operator replaces the printed demo password; an unknown e-mail is refused.
+  const [reset, unknown] = await Promise.all([
+    kefu(['user', 'password', '--email', 'admin@demo.kefu', '--password', 'a-new-secret-1'], vars),
+    kefu(['user', 'password', '--email', 'nobody@test.kefu', '--password', 'a-new-secret-1'], vars),
+  ]);
+  expect(reset, reset.stderr).toMatchObject({ code: 0 });
+  const admin = await db()
+    .db.selectFrom('users')
+    .select('password_hash')
+    .where('email', '=', 'admin@demo.kefu')
+    .executeTakeFirstOrThrow();
+  expect(await verifyPassword('a-new-secret-1', admin.password_hash)).toBe(true);
+  expect(await verifyPassword('kefu-demo-2026', admin.password_hash)).toBe(false);
+  expect(unknown.code).not.toBe(0);
+  expect(unknown.stderr).toMatch(/No user with e-mail nobody@test.kefu/);
 }
 
 const pgUp = await postgresAvailable();

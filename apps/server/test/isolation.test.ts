@@ -95,6 +95,14 @@ const matrix: Record<string, () => Probe[]> = {
     { label: 'logout acting in B', as: 'key', path: '/api/v1/auth/logout', headers: hdrB(), expect: [403] },
   ],
   'GET /api/v1/me': () => both({ label: 'me in B', path: '/api/v1/me', headers: hdrB(), expect: [403] }),
+  'POST /api/v1/me/password': () =>
+    both({
+      label: 'password change acting in B',
+      path: '/api/v1/me/password',
+      json: { currentPassword: A.owner.password, newPassword: A.owner.password },
+      headers: hdrB(),
+      expect: [403],
+    }),
   'GET /api/v1/tenant': () =>
     both({ label: 'read tenant B', path: '/api/v1/tenant', headers: hdrB(), expect: [403] }),
   'POST /api/v1/tenant/brands': () =>
@@ -538,6 +546,17 @@ const permissions: Record<string, { allowed: Who[]; call: (who: Who) => Promise<
     call: async (who) => ({ path: '/api/v1/auth/logout', token: await spareToken(who) }),
   },
   'GET /api/v1/me': { allowed: staffAndKeys, call: async () => ({ path: '/api/v1/me' }) },
+  'POST /api/v1/me/password': {
+    allowed: ['owner', 'admin', 'supervisor', 'agent', 'analyst'],
+    // The same password again: a valid change that leaves the other tests' logins working.
+    call: async (who) => ({
+      path: '/api/v1/me/password',
+      json: {
+        currentPassword: who === 'apiKey' || who === 'visitor' ? 'whatever-1' : A[who].password,
+        newPassword: who === 'apiKey' || who === 'visitor' ? 'whatever-2' : A[who].password,
+      },
+    }),
+  },
   'GET /api/v1/tenant': { allowed: staffAndKeys, call: async () => ({ path: '/api/v1/tenant' }) },
   'POST /api/v1/tenant/brands': {
     allowed: ['owner'],

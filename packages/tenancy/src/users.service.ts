@@ -2,8 +2,9 @@ import { AppError, type Role, type User } from '@kefu/contracts';
 import { type Database, isUniqueViolation, newId, TenantScope } from '@kefu/platform';
 import { AuditRepository, actorOf } from './audit.repository.ts';
 import type { AuthService } from './auth.service.ts';
-import { hashPassword } from './password.ts';
+import { hashPassword, verifyPassword } from './password.ts';
 import { canGrant, type Principal } from './permissions.ts';
+import { hashSecret } from './tokens.ts';
 import { UserRepository } from './user.repository.ts';
 
 const emailTaken = (email: string) =>
@@ -64,6 +65,49 @@ export class UsersService {
       throw err;
     }
     return (await new UserRepository(new TenantScope(this.database.db, tenantId)).byId(id))!;
+  }
+
+  /**
+   * Sets a new password and ends every other session of that user (all of them when
+   * `keepSession` is absent, as after an operator's reset). A user changing their own
+   * password proves the current one.
+   */
+  async changePassword(
+    tenantId: string,
+    actor: Principal | null,
+    userId: string,
+    change: { current?: string; next: string; keepSession?: string },
+  ): Promise<void> {
+    const scope = new TenantScope(this.database.db, tenantId);
+    const row = await scope
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    if (!row) throw new AppError('not_found', 'user.not_found', `No user ${userId} in this tenant`);
+    if (change.current !== undefined && !(await verifyPassword(change.current, row.password_hash))) {
+      throw new AppError('forbidden', 'user.wrong_password', 'The current password is wrong');
+    }
+    const passwordHash = await hashPassword(change.next);
+    const keep = change.keepSession ? hashSecret(change.keepSession) : null;
+    const ended = await scope.transaction(async (tx) => {
+      await tx
+        .updateTable('users')
+        .set({ password_hash: passwordHash, updated_at: Date.now() })
+        .where('id', '=', userId)
+        .execute();
+      let sessions = tx.deleteFrom('sessions').where('user_id', '=', userId);
+      if (keep) sessions = sessions.where('token_hash', '!=', keep);
+      const removed = await sessions.returning('token_hash').execute();
+      await new AuditRepository(tx).record(actorOf(actor), {
+        action: 'user.password_changed',
+        targetType: 'user',
+        targetId: userId,
+        details: { sessionsEnded: removed.length },
+      });
+      return removed.map((r) => r.token_hash);
+    });
+    await this.auth.forget(ended);
   }
 
   async get(tenantId: string, userId: string): Promise<User> {

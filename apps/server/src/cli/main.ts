@@ -143,6 +143,28 @@ user
     },
   );
 
+user
+  .command('password')
+  .requiredOption('--email <email>', 'login e-mail', parseWith(Email, 'email'))
+  .requiredOption(
+    '--password <password>',
+    'the new password, at least 8 characters',
+    parseWith(Password, 'password'),
+  )
+  .description("set a user's password (ends all their sessions)")
+  .action(async (opts: { email: string; password: string }) => {
+    await withServices(async (s) => {
+      const found = await s.database.db
+        .selectFrom('users')
+        .select(['id', 'tenant_id'])
+        .where('email', '=', opts.email)
+        .executeTakeFirst();
+      if (!found) throw new AppError('not_found', 'user.not_found', `No user with e-mail ${opts.email}`);
+      await s.users.changePassword(found.tenant_id, null, found.id, { next: opts.password });
+      console.log(`Password of ${opts.email} changed; their sessions have ended`);
+    });
+  });
+
 const apikey = program.command('apikey').description('manage API keys');
 apikey
   .command('create')

@@ -40,6 +40,9 @@ export function startCheckpointer(
     if (stopped) return;
     stopped = true;
     const exited = new Promise((resolve) => worker.once('exit', resolve));
+    // Unref'd while it runs, so it never keeps a process alive; ref'd while we wait for
+    // it, or an otherwise idle process would exit in the middle of this await.
+    worker.ref();
     worker.postMessage('stop');
     await exited;
   };

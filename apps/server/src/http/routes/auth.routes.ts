@@ -1,4 +1,4 @@
-import { Email, User } from '@kefu/contracts';
+import { AppError, Email, Password, User } from '@kefu/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -51,6 +51,31 @@ export function authRoutes(fastify: FastifyInstance, services: Services): void {
         return { kind: 'user', user: await services.users.get(principal.tenantId, principal.userId), tenant };
       }
       return { kind: principal.kind, tenant };
+    },
+  );
+
+  app.post(
+    '/api/v1/me/password',
+    {
+      config: { auth: { permission: 'tenant.read' } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your own password; your other sessions end',
+        security: [{ bearer: [] }],
+        body: z.object({ currentPassword: z.string().min(1).max(200), newPassword: Password }),
+      },
+    },
+    async (req, reply) => {
+      const principal = principalOf(req);
+      if (principal.kind !== 'user') {
+        throw new AppError('forbidden', 'auth.forbidden', 'Only a logged-in user can change their password');
+      }
+      await services.users.changePassword(principal.tenantId, principal, principal.userId, {
+        current: req.body.currentPassword,
+        next: req.body.newPassword,
+        keepSession: bearerOf(req)!,
+      });
+      return reply.status(204).send();
     },
   );
 }
