@@ -78,15 +78,7 @@ export class ConversationService {
    * committed; a retried idempotency key resolves to the original message.
    */
   async acceptFromCustomer(tenantId: string, input: CustomerMessageInput): Promise<AcceptedMessage> {
-    const accepted = await this.writer.write({
-      tenantId,
-      customerId: input.customerId,
-      channel: input.channel,
-      idempotencyKey: input.idempotencyKey,
-      type: input.content.type,
-      text: input.content.text,
-      payload: input.content.payload,
-    });
+    const accepted = await this.writer.write({ tenantId, ...input });
     const { conversation, message } = accepted;
     if (!accepted.duplicate && conversation) {
       if (accepted.created) this.publish({ type: 'conversation.created', tenantId, conversation });

@@ -1,16 +1,15 @@
-import type { Conversation, Message } from '@kefu/contracts';
+import type { Conversation, Message, MessageContent } from '@kefu/contracts';
 import { newId, type Schema, TenantScope } from '@kefu/platform';
 import { type Kysely, sql } from 'kysely';
-import { type ConversationRow, type MessageRow, toConversation, toMessage } from './mappers.ts';
+import { type ConversationRow, toConversation, toMessage } from './mappers.ts';
+import { MessageRepository, newMessageRow } from './message.repository.ts';
 
 export interface CustomerMessageJob {
   tenantId: string;
   customerId: string;
   channel: string;
   idempotencyKey: string;
-  type: Message['type'];
-  text: string;
-  payload: Record<string, unknown> | undefined;
+  content: MessageContent;
 }
 
 export interface StoredCustomerMessage {
@@ -100,7 +99,15 @@ export class CustomerMessageWriter {
   }
 }
 
-const keyOf = (j: CustomerMessageJob) => `${j.tenantId}\u0000${j.customerId}\u0000${j.idempotencyKey}`;
+const idemKey = (tenantId: string, senderId: string, key: string) =>
+  `${tenantId}\u0000${senderId}\u0000${key}`;
+const keyOf = (j: CustomerMessageJob) => idemKey(j.tenantId, j.customerId, j.idempotencyKey);
+const duplicateOf = (message: Message): StoredCustomerMessage => ({
+  message,
+  conversation: undefined,
+  created: false,
+  duplicate: true,
+});
 
 async function storeBatch(trx: Kysely<Schema>, jobs: CustomerMessageJob[]): Promise<StoredCustomerMessage[]> {
   const results = new Map<string, StoredCustomerMessage>();
@@ -145,37 +152,30 @@ async function storeTenantBatch(
     )
     .execute();
   const earlierByKey = new Map(
-    earlier.map((r) => [`${scope.tenantId}\u0000${r.sender_id}\u0000${r.idempotency_key}`, r]),
+    earlier.map((r) => [idemKey(scope.tenantId, r.sender_id!, r.idempotency_key!), r]),
   );
   const fresh: CustomerMessageJob[] = [];
   for (const j of leadersInOrder) {
     const row = earlierByKey.get(keyOf(j));
-    if (row)
-      results.set(keyOf(j), {
-        message: toMessage(row),
-        conversation: undefined,
-        created: false,
-        duplicate: true,
-      });
+    if (row) results.set(keyOf(j), duplicateOf(toMessage(row)));
     else fresh.push(j);
   }
   if (fresh.length === 0) return;
 
   const now = Date.now();
   const conversations = await openConversations(scope, fresh, now);
-  const rows: MessageRow[] = fresh.map((j) => ({
-    id: newId(),
-    conversation_id: conversations.get(j.customerId)!.row.id,
-    sender_type: 'customer',
-    sender_id: j.customerId,
-    type: j.type,
-    text: j.text,
-    payload: j.payload ? JSON.stringify(j.payload) : null,
-    intent: null,
-    reply_to: null,
-    idempotency_key: j.idempotencyKey,
-    created_at: now,
-  }));
+  const rows = fresh.map((j) =>
+    newMessageRow(
+      {
+        conversationId: conversations.get(j.customerId)!.row.id,
+        sender: 'customer',
+        senderId: j.customerId,
+        content: j.content,
+        idempotencyKey: j.idempotencyKey,
+      },
+      now,
+    ),
+  );
   const inserted = await scope
     .insertInto('messages', rows)
     .onConflict((oc) => oc.columns(['tenant_id', 'sender_id', 'idempotency_key']).doNothing())
@@ -188,18 +188,8 @@ async function storeTenantBatch(
     const row = rows[i]!;
     if (!insertedIds.has(row.id)) {
       // Another node stored the same key between our look-up and our insert.
-      const original = await scope
-        .selectFrom('messages')
-        .selectAll()
-        .where('sender_id', '=', j.customerId)
-        .where('idempotency_key', '=', j.idempotencyKey)
-        .executeTakeFirstOrThrow();
-      results.set(keyOf(j), {
-        message: toMessage(original),
-        conversation: undefined,
-        created: false,
-        duplicate: true,
-      });
+      const original = await new MessageRepository(scope).byIdempotencyKey(j.customerId, j.idempotencyKey);
+      results.set(keyOf(j), duplicateOf(original!));
       continue;
     }
     const conv = conversations.get(j.customerId)!;

@@ -12,6 +12,23 @@ export interface NewMessage {
   replyTo?: string | null;
 }
 
+/** The row for a new message; the one place message rows are shaped. */
+export function newMessageRow(m: NewMessage, now: number): MessageRow {
+  return {
+    id: newId(),
+    conversation_id: m.conversationId,
+    sender_type: m.sender,
+    sender_id: m.senderId,
+    type: m.content.type,
+    text: m.content.text,
+    payload: m.content.payload ? JSON.stringify(m.content.payload) : null,
+    intent: m.intent ?? null,
+    reply_to: m.replyTo ?? null,
+    idempotency_key: m.idempotencyKey,
+    created_at: now,
+  };
+}
+
 export class MessageRepository {
   constructor(private readonly scope: TenantScope) {}
 
@@ -20,33 +37,24 @@ export class MessageRepository {
    * returns the stored message and whether it was a duplicate (the original is returned).
    */
   async append(m: NewMessage, now: number): Promise<{ message: Message; duplicate: boolean }> {
-    const row: MessageRow = {
-      id: newId(),
-      conversation_id: m.conversationId,
-      sender_type: m.sender,
-      sender_id: m.senderId,
-      type: m.content.type,
-      text: m.content.text,
-      payload: m.content.payload ? JSON.stringify(m.content.payload) : null,
-      intent: m.intent ?? null,
-      reply_to: m.replyTo ?? null,
-      idempotency_key: m.idempotencyKey,
-      created_at: now,
-    };
+    const row = newMessageRow(m, now);
     const inserted = await this.scope
       .insertInto('messages', row)
       .onConflict((oc) => oc.columns(['tenant_id', 'sender_id', 'idempotency_key']).doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1)
       return { message: toMessage(row), duplicate: false };
-    const original = await this.byIdempotencyKey(m.senderId, m.idempotencyKey!);
+    const original = await this.byIdempotencyKey(m.senderId!, m.idempotencyKey!);
     return { message: original!, duplicate: true };
   }
 
-  async byIdempotencyKey(senderId: string | null, key: string): Promise<Message | undefined> {
-    let q = this.scope.selectFrom('messages').selectAll().where('idempotency_key', '=', key);
-    q = senderId === null ? q.where('sender_id', 'is', null) : q.where('sender_id', '=', senderId);
-    const row = await q.executeTakeFirst();
+  async byIdempotencyKey(senderId: string, key: string): Promise<Message | undefined> {
+    const row = await this.scope
+      .selectFrom('messages')
+      .selectAll()
+      .where('sender_id', '=', senderId)
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
     return row && toMessage(row);
   }
 

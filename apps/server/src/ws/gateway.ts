@@ -15,9 +15,9 @@ type Kind = 'customer' | 'agent';
 
 /**
  * The two WebSocket endpoints. The token is checked before the upgrade (a bad token
- * gets an HTTP 401, not a socket), frames are validated like REST bodies, and each
- * socket's messages are handled one after another so they are stored in the order sent.
- * A `message.send` is acknowledged only once the message is committed.
+ * gets an HTTP 401, not a socket), frames are validated like REST bodies, and a socket's
+ * messages are stored in the order sent (see `Ordering`). A `message.send` is
+ * acknowledged only once the message is committed.
  */
 export function registerGateway(app: FastifyInstance, services: Services, hub: RealtimeHub): void {
   const principals = new WeakMap<FastifyRequest, Principal>();

@@ -1,5 +1,13 @@
-import { Conversation, ConversationState, IdempotencyKey, Message, MessageContent } from '@kefu/contracts';
+import {
+  AppError,
+  Conversation,
+  ConversationState,
+  IdempotencyKey,
+  Message,
+  MessageContent,
+} from '@kefu/contracts';
 import type { StaffSender } from '@kefu/conversation';
+import type { Principal } from '@kefu/tenancy';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -8,6 +16,13 @@ import { principalOf } from '../auth.ts';
 import { decodeCursor, encodeCursor, errorResponses, IdParams, Limit } from '../schemas.ts';
 
 const ListCursor = z.object({ u: z.number(), i: z.string() });
+
+/** Replies come from a console user or an integration's key; the route's permission admits no one else. */
+function staffSenderOf(principal: Principal): StaffSender {
+  if (principal.kind === 'user') return { kind: 'user', userId: principal.userId };
+  if (principal.kind === 'api_key') return { kind: 'api_key', keyId: principal.keyId };
+  throw new AppError('forbidden', 'auth.forbidden', 'Only staff and integrations reply to conversations');
+}
 
 export function conversationRoutes(fastify: FastifyInstance, services: Services): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -112,14 +127,9 @@ export function conversationRoutes(fastify: FastifyInstance, services: Services)
       },
     },
     async (req, reply) => {
-      const principal = principalOf(req);
-      const sender: StaffSender =
-        principal.kind === 'user'
-          ? { kind: 'user', userId: principal.userId }
-          : { kind: 'api_key', keyId: principal.kind === 'api_key' ? principal.keyId : '' };
       const out = await services.conversations.replyAsStaff(
         req.tenantId,
-        sender,
+        staffSenderOf(principalOf(req)),
         req.params.id,
         req.body.idempotencyKey,
         req.body.message,
