@@ -17,6 +17,7 @@ import { conversationRoutes } from './http/routes/conversations.routes.ts';
 import { customerRoutes } from './http/routes/customers.routes.ts';
 import { healthRoutes } from './http/routes/health.routes.ts';
 import { inboundRoutes } from './http/routes/inbound.routes.ts';
+import { nluRoutes } from './http/routes/nlu.routes.ts';
 import { tenantRoutes } from './http/routes/tenant.routes.ts';
 import { userRoutes } from './http/routes/users.routes.ts';
 import { widgetRoutes } from './http/routes/widget.routes.ts';
@@ -121,6 +122,7 @@ export async function buildApp(
   customerRoutes(app, services);
   inboundRoutes(app, services);
   widgetRoutes(app, services);
+  nluRoutes(app, services);
   registerGateway(app, services, hub);
   app.addHook('onClose', async () => hub.close());
   return { app, hub };

@@ -4,6 +4,7 @@ import {
   type TenantProfile,
   WelcomeResponder,
 } from '@kefu/conversation';
+import { NluService } from '@kefu/nlu';
 import {
   type Cache,
   createDatabase,
@@ -41,6 +42,7 @@ export interface Services {
   audit: AuditService;
   visitorTokens: VisitorTokens;
   conversations: ConversationService;
+  nlu: NluService;
   close(): Promise<void>;
 }
 
@@ -92,6 +94,8 @@ export async function createServices(
       log.error({ err, event: event.type }, 'event publish failed after commit'),
   });
 
+  const nlu = new NluService({ database, bus, cacheDir: config.nluCacheDir });
+
   return {
     config,
     database,
@@ -105,8 +109,10 @@ export async function createServices(
     audit: new AuditService(database),
     visitorTokens: new VisitorTokens(config.secret, config.visitorTokenTtlSeconds),
     conversations,
+    nlu,
     async close() {
       await conversations.drain();
+      nlu.close();
       await bus.close();
       await cache.close();
       await database.close();

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDatabase, type Database } from '@kefu/platform';
+import { createDatabase, type Database, migrationNames } from '@kefu/platform';
 import { verifyPassword } from '@kefu/tenancy';
 import {
   freshPostgresSchema,
@@ -14,7 +14,7 @@ import {
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.ts';
 import { startServer } from '../src/server.ts';
-import { randomSecret, request, WsClient } from './harness.ts';
+import { randomSecret, request, SHARED_NLU_CACHE, WsClient } from './harness.ts';
 
 /**
  * The `kefu` command as an operator runs it: a child process of bin/kefu.mjs with
@@ -28,7 +28,7 @@ const bin = path.join(repo, 'apps/server/bin/kefu.mjs');
 function envWith(vars: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('KEFU_')) env[k] = v;
-  return { ...env, ...vars };
+  return { ...env, KEFU_NLU_CACHE_DIR: SHARED_NLU_CACHE, ...vars };
 }
 
 interface Run {
@@ -37,9 +37,10 @@ interface Run {
   stderr: string;
 }
 
-function kefu(args: string[], vars: Record<string, string>): Promise<Run> {
+function kefu(args: string[], vars: Record<string, string>, input?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { cwd: repo, env: envWith(vars) });
+    child.stdin.end(input ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -92,7 +93,7 @@ async function administer(vars: Record<string, string>, db: () => Database): Pro
   expect(first.stdout).toMatch(/Migrations applied/);
   const second = await kefu(['migrate'], vars);
   expect(second, second.stderr).toMatchObject({ code: 0 });
-  expect(await migrationsApplied(db())).toBe(1);
+  expect(await migrationsApplied(db())).toBe(migrationNames.length);
 
   const seeded = await kefu(['seed-demo'], vars);
   expect(seeded, seeded.stderr).toMatchObject({ code: 0 });
@@ -188,8 +189,9 @@ async function administer(vars: Record<string, string>, db: () => Database): Pro
 const pgUp = await postgresAvailable();
 const scaledUp = pgUp && (await redisAvailable());
 
-// The tests start child processes and wait on them; they run side by side.
-describe.concurrent('kefu CLI', () => {
+// The tests start child processes and wait on them; they run side by side, so on a 2-core machine
+// each waits for the others' processes too: the generous timeout is for that, not for one command.
+describe.concurrent('kefu CLI', { timeout: 120_000 }, () => {
   it('on SQLite (KEFU_DATA_DIR): migrate twice, seed-demo, tenant/user/apikey create; the key works', async () => {
     const data = tempDataDir();
     cleanups.push(data.remove);
@@ -349,4 +351,67 @@ describe.concurrent('kefu CLI', () => {
       expect(existsSync(path.join(data.dir, 'secret'))).toBe(false);
     },
   );
+
+  it('`nlu predict --json` reads one message per line and writes one JSON object per line, no server needed', async () => {
+    const data = tempDataDir();
+    cleanups.push(data.remove);
+    const lines = ['我的快递怎么还没到', '', '你们再不退款我就投诉12315！！', '顺丰SF1402837465821到哪了'];
+    const run = await kefu(
+      ['nlu', 'predict', '--json'],
+      { KEFU_DATA_DIR: data.dir },
+      `${lines.join('\n')}\n`,
+    );
+    expect(run, run.stderr).toMatchObject({ code: 0 });
+    const results = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(results.map((r) => r.text)).toEqual(lines);
+    for (const r of results) {
+      expect(Object.keys(r)).toEqual([
+        'text',
+        'intent',
+        'confidence',
+        'ranking',
+        'entities',
+        'emotion',
+        'polarity',
+        'negativity',
+      ]);
+    }
+    expect(results[0].intent).toMatch(/^logistics\./);
+    expect(results[1].intent).toBe('out_of_scope');
+    expect(results[2]).toMatchObject({
+      intent: 'complaint.escalate',
+      emotion: 'angry',
+      polarity: 'negative',
+    });
+    expect(results[3].entities).toMatchObject([
+      { type: 'tracking_number', carrier: 'SF', value: 'SF1402837465821' },
+    ]);
+  });
+
+  it('`nlu eval` scores a test file; a malformed file or a bad option is refused with the reason', async () => {
+    const data = tempDataDir();
+    cleanups.push(data.remove);
+    const good = path.join(data.dir, 'mine.txt');
+    writeFileSync(good, '## logistics.track\n我买的东西到哪儿了\n## chat.human\n帮我叫个真人客服\n');
+    const run = await kefu(['nlu', 'eval', '--json', '--test', good], { KEFU_DATA_DIR: data.dir });
+    expect(run, run.stderr).toMatchObject({ code: 0 });
+    const report = JSON.parse(run.stdout);
+    expect(report.examples).toBe(2);
+    expect(report.accuracy).toBeGreaterThanOrEqual(0);
+    expect(report.perIntent.map((r: { intent: string }) => r.intent)).toContain('logistics.track');
+
+    const bad = path.join(data.dir, 'bad.txt');
+    writeFileSync(bad, '没有意图标题的一行\n## Not An Id\n');
+    const refused = await kefu(['nlu', 'eval', '--test', bad], { KEFU_DATA_DIR: data.dir });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(`${bad}:1`);
+    expect(refused.stderr).toContain('is not an intent id');
+
+    const threshold = await kefu(['nlu', 'predict', '--threshold', '2'], { KEFU_DATA_DIR: data.dir });
+    expect(threshold.code).not.toBe(0);
+    expect(threshold.stderr).toContain('must be a number from 0 to 1');
+  });
 });

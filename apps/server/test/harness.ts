@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Role, User } from '@kefu/contracts';
 import type { Responder } from '@kefu/conversation';
 import { freshPostgresSchema, REDIS_URL, tempDataDir } from '@kefu/testing';
@@ -91,6 +93,9 @@ export interface Harness extends Node {
   close(): Promise<void>;
 }
 
+/** The built-in NLU model is deterministic and cached by its data's hash: tests train it once per machine. */
+export const SHARED_NLU_CACHE = path.join(tmpdir(), 'kefu-test-nlu-cache');
+
 export const randomSecret = (): string => randomBytes(36).toString('base64url');
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -104,6 +109,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     KEFU_LOG_LEVEL: 'silent',
     // The suites make many requests with one token; the limiter has its own test.
     KEFU_RATE_LIMIT_PER_MINUTE: '100000',
+    KEFU_NLU_CACHE_DIR: SHARED_NLU_CACHE,
     ...(schema ? { KEFU_DATABASE_URL: schema.url, KEFU_SECRET: randomSecret() } : {}),
     ...(options.redis ? { KEFU_REDIS_URL: REDIS_URL } : {}),
     ...options.env,
@@ -386,6 +392,11 @@ const TENANT_TABLES = [
   'channel_identities',
   'conversations',
   'messages',
+  'nlu_intents',
+  'nlu_examples',
+  'nlu_vocabulary',
+  'nlu_models',
+  'nlu_settings',
 ] as const;
 
 export type TenantSnapshot = Record<'tenant' | (typeof TENANT_TABLES)[number], unknown[]>;

@@ -34,6 +34,9 @@ interface Ctx {
   bQueuedConv: string;
   bMessage: string;
   bAuditId: string;
+  bIntent: string;
+  bExample: string;
+  bModel: string;
   /** A session of A's owner that a logout probe may end without hurting the other probes. */
   aSpareSession: string;
 }
@@ -95,6 +98,82 @@ const matrix: Record<string, () => Probe[]> = {
     { label: 'logout acting in B', as: 'key', path: '/api/v1/auth/logout', headers: hdrB(), expect: [403] },
   ],
   'GET /api/v1/me': () => both({ label: 'me in B', path: '/api/v1/me', headers: hdrB(), expect: [403] }),
+  'POST /api/v1/nlu/predict': () =>
+    both({
+      label: "B's model in B",
+      path: '/api/v1/nlu/predict',
+      json: { text: '黑卡' },
+      headers: hdrB(),
+      expect: [403],
+    }),
+  'GET /api/v1/nlu/intents': () => [
+    ...both({
+      label: "B's intents acting in B",
+      path: '/api/v1/nlu/intents',
+      headers: hdrB(),
+      expect: [403],
+    }),
+    {
+      label: "A's intents hold none of B's",
+      as: 'session',
+      path: '/api/v1/nlu/intents',
+      expect: [200],
+      check: (res) =>
+        expect(res.body.items.some((i: { intent: string }) => i.intent === c.bIntent)).toBe(false),
+    },
+  ],
+  'POST /api/v1/nlu/intents': () =>
+    both({
+      label: 'create an intent in B',
+      path: '/api/v1/nlu/intents',
+      json: { intent: 'intruder.intent', name: 'x' },
+      headers: hdrB(),
+      expect: [403],
+    }),
+  'GET /api/v1/nlu/intents/:intent/examples': () =>
+    both({ label: "B's intent's examples", path: `/api/v1/nlu/intents/${c.bIntent}/examples` }),
+  'POST /api/v1/nlu/intents/:intent/examples': () =>
+    both({
+      label: "add examples to B's intent",
+      path: `/api/v1/nlu/intents/${c.bIntent}/examples`,
+      json: { texts: ['入侵者的例句'] },
+    }),
+  'DELETE /api/v1/nlu/examples/:id': () =>
+    both({ label: "delete B's example", path: `/api/v1/nlu/examples/${c.bExample}` }),
+  'GET /api/v1/nlu/vocabulary': () =>
+    both({ label: "B's vocabulary", path: '/api/v1/nlu/vocabulary', headers: hdrB(), expect: [403] }),
+  'PUT /api/v1/nlu/vocabulary': () =>
+    both({
+      label: "replace B's vocabulary",
+      path: '/api/v1/nlu/vocabulary',
+      json: { words: [] },
+      headers: hdrB(),
+      expect: [403],
+    }),
+  'GET /api/v1/nlu/settings': () =>
+    both({ label: "B's NLU settings", path: '/api/v1/nlu/settings', headers: hdrB(), expect: [403] }),
+  'PATCH /api/v1/nlu/settings': () =>
+    both({
+      label: "B's threshold",
+      path: '/api/v1/nlu/settings',
+      json: { threshold: 0.9 },
+      headers: hdrB(),
+      expect: [403],
+    }),
+  'GET /api/v1/nlu/models': () => [
+    ...both({ label: "B's models acting in B", path: '/api/v1/nlu/models', headers: hdrB(), expect: [403] }),
+    {
+      label: "A's models hold none of B's",
+      as: 'session',
+      path: '/api/v1/nlu/models',
+      expect: [200],
+      check: (res) => expect(res.body.items.some((m: { id: string }) => m.id === c.bModel)).toBe(false),
+    },
+  ],
+  'POST /api/v1/nlu/models': () =>
+    both({ label: 'train a model in B', path: '/api/v1/nlu/models', headers: hdrB(), expect: [403] }),
+  'POST /api/v1/nlu/models/:id/activate': () =>
+    both({ label: "activate B's model in A", path: `/api/v1/nlu/models/${c.bModel}/activate` }),
   'POST /api/v1/me/password': () =>
     both({
       label: 'password change acting in B',
@@ -358,6 +437,23 @@ beforeAll(async () => {
     json: { channel: 'shop', customerId: 'b-buyer-1', text: '转人工', idempotencyKey: idem() },
   });
   expect(bQueued.body.state).toBe('queued');
+  // B: its own intent with examples, a shop word, and a trained model.
+  const bIntent = 'b_only.secret_club';
+  const bOwner = { kind: 'user', tenantId: B.id, userId: B.owner.id, role: 'owner' } as const;
+  await h.services.nlu.createIntent(B.id, bOwner, {
+    intent: bIntent,
+    name: `${B_TEXT} intent`,
+    description: '',
+  });
+  const bExamples = await h.services.nlu.addExamples(B.id, bOwner, bIntent, [
+    '黑卡会员专享',
+    '黑卡会员怎么开通',
+    '我要办黑卡',
+    '黑卡有啥权益',
+    `${B_TEXT} 黑卡`,
+  ]);
+  await h.services.nlu.setVocabulary(B.id, bOwner, [`${B_TEXT}词`]);
+  const bModel = await h.services.nlu.train(B.id, bOwner);
   const bAudit = await h.request('GET', '/api/v1/audit-log?limit=1', { token: B.owner.token });
 
   c = {
@@ -370,6 +466,9 @@ beforeAll(async () => {
     bQueuedConv: bQueued.body.conversationId,
     bMessage: bFirst.body.messageId,
     bAuditId: bAudit.body.items[0].id,
+    bIntent,
+    bExample: bExamples[0]!.id,
+    bModel: bModel.id,
     aSpareSession: (await h.services.auth.login(A.owner.email, A.owner.password, null)).token,
   };
 
@@ -529,6 +628,7 @@ type Who = 'owner' | 'admin' | 'supervisor' | 'agent' | 'analyst' | 'apiKey' | '
 const everyone: Who[] = ['owner', 'admin', 'supervisor', 'agent', 'analyst', 'apiKey', 'visitor'];
 const staffAndKeys: Who[] = ['owner', 'admin', 'supervisor', 'agent', 'analyst', 'apiKey'];
 const chatHandlers: Who[] = ['owner', 'admin', 'supervisor', 'agent', 'apiKey'];
+const nluManagers: Who[] = ['owner', 'admin', 'supervisor'];
 
 interface Call {
   path: string;
@@ -558,6 +658,58 @@ const permissions: Record<string, { allowed: Who[]; call: (who: Who) => Promise<
     }),
   },
   'GET /api/v1/tenant': { allowed: staffAndKeys, call: async () => ({ path: '/api/v1/tenant' }) },
+  'POST /api/v1/nlu/predict': {
+    allowed: staffAndKeys,
+    call: async () => ({ path: '/api/v1/nlu/predict', json: { text: '我的快递到哪了' } }),
+  },
+  'GET /api/v1/nlu/intents': { allowed: nluManagers, call: async () => ({ path: '/api/v1/nlu/intents' }) },
+  'POST /api/v1/nlu/intents': {
+    allowed: nluManagers,
+    call: async () => ({
+      path: '/api/v1/nlu/intents',
+      json: { intent: `shop.i${idem().replace(/[^a-z0-9]/g, '')}`, name: '新意图' },
+    }),
+  },
+  'GET /api/v1/nlu/intents/:intent/examples': {
+    allowed: nluManagers,
+    call: async () => ({ path: '/api/v1/nlu/intents/logistics.track/examples' }),
+  },
+  'POST /api/v1/nlu/intents/:intent/examples': {
+    allowed: nluManagers,
+    call: async () => ({
+      path: '/api/v1/nlu/intents/logistics.track/examples',
+      json: { texts: [`包裹 ${idem()} 到哪了`] },
+    }),
+  },
+  'DELETE /api/v1/nlu/examples/:id': {
+    allowed: nluManagers,
+    call: async () => {
+      const owner = { kind: 'user', tenantId: A.id, userId: A.owner.id, role: 'owner' } as const;
+      const [example] = await h.services.nlu.addExamples(A.id, owner, 'logistics.track', [
+        `单子 ${idem()} 在哪`,
+      ]);
+      return { path: `/api/v1/nlu/examples/${example!.id}` };
+    },
+  },
+  'GET /api/v1/nlu/vocabulary': {
+    allowed: nluManagers,
+    call: async () => ({ path: '/api/v1/nlu/vocabulary' }),
+  },
+  'PUT /api/v1/nlu/vocabulary': {
+    allowed: nluManagers,
+    call: async () => ({ path: '/api/v1/nlu/vocabulary', json: { words: ['小黑裙'] } }),
+  },
+  'GET /api/v1/nlu/settings': { allowed: nluManagers, call: async () => ({ path: '/api/v1/nlu/settings' }) },
+  'PATCH /api/v1/nlu/settings': {
+    allowed: nluManagers,
+    call: async () => ({ path: '/api/v1/nlu/settings', json: { threshold: 0.35 } }),
+  },
+  'GET /api/v1/nlu/models': { allowed: nluManagers, call: async () => ({ path: '/api/v1/nlu/models' }) },
+  'POST /api/v1/nlu/models': { allowed: nluManagers, call: async () => ({ path: '/api/v1/nlu/models' }) },
+  'POST /api/v1/nlu/models/:id/activate': {
+    allowed: nluManagers,
+    call: async () => ({ path: '/api/v1/nlu/models/builtin/activate' }),
+  },
   'POST /api/v1/tenant/brands': {
     allowed: ['owner'],
     call: async () => ({ path: '/api/v1/tenant/brands', json: { name: `brand ${idem()}` } }),

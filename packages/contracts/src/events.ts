@@ -22,6 +22,12 @@ export type DomainEvent =
       tenantId: string;
       conversation: Conversation;
       from: ConversationState;
+    }
+  | {
+      /** A shop's NLU model or threshold changed: every node reloads it for the next message. */
+      type: 'nlu.model_changed';
+      tenantId: string;
+      modelId: string | null;
     };
 
 export type DomainEventType = DomainEvent['type'];

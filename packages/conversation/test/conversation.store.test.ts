@@ -31,6 +31,7 @@ const label = (e: DomainEvent): string => {
  */
 async function missingWhenHeard(observer: Database, e: DomainEvent): Promise<string | null> {
   const scope = new TenantScope(observer.db, e.tenantId);
+  if (e.type === 'nlu.model_changed') return null;
   if (e.type === 'message.created') {
     const row = await scope
       .selectFrom('messages')

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { builtinData } from '../src/builtin-data.ts';
 
 /** Guards the shipped taxonomy files: every edit must keep them complete and the test set honest. */
-const REQUIRED = `product.info product.size product.stock product.price product.promotion product.coupon product.authenticity
+const REQUIRED =
+  `product.info product.size product.stock product.price product.promotion product.coupon product.authenticity
 product.usage product.compare product.recommend product.gift shipping.fee shipping.time shipping.area shipping.courier
 order.status order.cancel order.change_address order.change_item order.urge_shipment order.payment_issue order.invoice
 order.presale_deposit logistics.track logistics.stuck logistics.lost logistics.signed_not_received

@@ -6,7 +6,7 @@ export { MemoryCache } from './cache/memory-cache.ts';
 export { RedisCache } from './cache/redis-cache.ts';
 export { createDatabase, type Database, type DatabaseOptions, type DialectName } from './db/database.ts';
 export { isUniqueViolation } from './db/errors.ts';
-export { migrateToLatest } from './db/migrate.ts';
+export { migrateToLatest, migrationNames } from './db/migrate.ts';
 export type { Schema, TenantTableName } from './db/schema.ts';
 export { TenantScope } from './db/tenant-scope.ts';
 export { newId } from './ids.ts';

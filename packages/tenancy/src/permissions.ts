@@ -11,9 +11,13 @@ export type Permission =
   | 'conversations.read'
   | 'conversations.reply'
   | 'conversations.close'
-  | 'messages.inbound';
+  | 'messages.inbound'
+  /** Ask what the NLU understands of a text (test the bot; integrations). */
+  | 'nlu.predict'
+  /** Edit the shop's intents, examples, vocabulary and threshold; train and roll back models. */
+  | 'nlu.manage';
 
-const everyone: Permission[] = ['tenant.read', 'customers.read', 'conversations.read'];
+const everyone: Permission[] = ['tenant.read', 'customers.read', 'conversations.read', 'nlu.predict'];
 const handlesChats: Permission[] = [...everyone, 'conversations.reply', 'conversations.close'];
 
 const byRole: Record<Role, ReadonlySet<Permission>> = {
@@ -24,15 +28,23 @@ const byRole: Record<Role, ReadonlySet<Permission>> = {
     'users.manage',
     'api_keys.manage',
     'audit.read',
+    'nlu.manage',
   ]),
-  admin: new Set([...handlesChats, 'users.read', 'users.manage', 'api_keys.manage', 'audit.read']),
-  supervisor: new Set([...handlesChats, 'users.read']),
+  admin: new Set([
+    ...handlesChats,
+    'users.read',
+    'users.manage',
+    'api_keys.manage',
+    'audit.read',
+    'nlu.manage',
+  ]),
+  supervisor: new Set([...handlesChats, 'users.read', 'nlu.manage']),
   agent: new Set(handlesChats),
   analyst: new Set([...everyone, 'users.read']),
 };
 
 /** What a tenant's API key may do: integrations send and read messages, never manage people. */
-const apiKey: ReadonlySet<Permission> = new Set([...handlesChats, 'messages.inbound']);
+const apiKey: ReadonlySet<Permission> = new Set([...handlesChats, 'messages.inbound', 'nlu.predict']);
 
 /** Who is calling: a console user, an integration's API key, or a shopper's widget. */
 export type Principal =

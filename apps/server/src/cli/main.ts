@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../config/config.ts';
 import { loggerOptions } from '../observability/logger.ts';
 import { startServer } from '../server.ts';
 import { createServices, type Services } from '../services.ts';
+import { registerNluCommands } from './nlu-commands.ts';
 import { DEMO_ADMIN, DEMO_TENANT, seedDemo } from './seed.ts';
 
 /** Parses an option with a contract schema so the CLI and the API refuse the same things. */
@@ -58,6 +59,11 @@ program
         ? `Demo admin login: ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password} (tenant "${DEMO_TENANT}")`
         : `Demo tenant "${DEMO_TENANT}" (id ${demo.id})`;
     }
+    // The built-in NLU model loads from the data directory's cache, or trains once (a few seconds).
+    server.services.nlu.warmUp().then(
+      () => server.log.info('built-in NLU model ready'),
+      (err: unknown) => server.log.error({ err }, 'built-in NLU model failed to load'),
+    );
     console.log(`Kefu is running at ${server.url} (${config.mode}, ${server.services.database.dialect})`);
     console.log(`API docs: ${server.url}/docs`);
     if (demoLine) console.log(demoLine);
@@ -179,6 +185,8 @@ apikey
       console.log(key);
     });
   });
+
+registerNluCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) {

@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       port: 3000,
       host: '127.0.0.1',
       dataDir: dir,
+      nluCacheDir: dir,
       mode: 'embedded',
       databaseUrl: path.join(dir, 'kefu.sqlite'),
       redisUrl: null,
@@ -78,11 +79,13 @@ describe('loadConfig', () => {
       KEFU_SQLITE_SYNCHRONOUS: 'FULL',
       KEFU_RATE_LIMIT_PER_MINUTE: '600',
       KEFU_TRUST_PROXY: 'true',
+      KEFU_NLU_CACHE_DIR: path.join(dir, 'nlu-cache'),
     });
     expect(c).toEqual({
       port: 8080,
       host: '0.0.0.0',
       dataDir: dir,
+      nluCacheDir: path.join(dir, 'nlu-cache'),
       mode: 'cluster',
       databaseUrl: PG,
       redisUrl: 'rediss://cache.internal:6380/2',

@@ -40,6 +40,7 @@ const EnvSchema = z.object({
   KEFU_RATE_LIMIT_PER_MINUTE: positiveInt.default(1200),
   KEFU_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   KEFU_CONFIG_FILE: z.string().optional(),
+  KEFU_NLU_CACHE_DIR: z.string().min(1).optional(),
 });
 
 export type EnvName = keyof z.infer<typeof EnvSchema>;
@@ -48,6 +49,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** Where the trained built-in NLU model is cached (under nlu/); defaults to the data dir. */
+  nluCacheDir: string;
   mode: 'embedded' | 'cluster';
   databaseUrl: string;
   redisUrl: string | null;
@@ -85,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.KEFU_PORT,
     host: e.KEFU_HOST,
     dataDir,
+    nluCacheDir: e.KEFU_NLU_CACHE_DIR ? path.resolve(e.KEFU_NLU_CACHE_DIR) : dataDir,
     mode,
     databaseUrl: e.KEFU_DATABASE_URL ?? path.join(dataDir, 'kefu.sqlite'),
     redisUrl: e.KEFU_REDIS_URL ?? null,

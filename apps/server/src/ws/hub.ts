@@ -48,6 +48,7 @@ export class RealtimeHub {
       }
       return;
     }
+    if (event.type === 'nlu.model_changed') return;
     const frame = encode({ type: 'conversation', conversation: event.conversation });
     if (agents) broadcast(agents, frame);
     const own = this.customers.get(`${event.tenantId}:${event.conversation.customerId}`);

@@ -1,11 +1,16 @@
 import { type Migration, type MigrationResult, Migrator, sql } from 'kysely';
 import type { Database } from './database.ts';
 import * as initial from './migrations/0001-initial.ts';
+import * as nlu from './migrations/0002-nlu.ts';
 
 /** Every migration in order. Each one runs on SQLite and PostgreSQL alike. */
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-nlu': nlu,
 };
+
+/** Names of every migration, oldest first: what a fully migrated store has applied. */
+export const migrationNames: readonly string[] = Object.keys(migrations);
 
 /**
  * Apply pending migrations. Each runs in its own transaction (both dialects support

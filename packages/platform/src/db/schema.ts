@@ -98,6 +98,54 @@ export interface MessageTable {
   created_at: number;
 }
 
+export interface NluIntentTable {
+  id: string;
+  tenant_id: string;
+  intent: string;
+  name: string;
+  description: string;
+  created_at: number;
+}
+
+export interface NluExampleTable {
+  id: string;
+  tenant_id: string;
+  intent: string;
+  text: string;
+  text_key: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface NluVocabularyTable {
+  id: string;
+  tenant_id: string;
+  word: string;
+  created_at: number;
+}
+
+export interface NluModelTable {
+  id: string;
+  tenant_id: string;
+  version: number;
+  intents: number;
+  examples: number;
+  /** JSON array of the shop words the model was trained with. */
+  vocabulary: string;
+  /** JSON training report (warnings, per-intent counts, seconds). */
+  report: string;
+  model: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface NluSettingsTable {
+  tenant_id: string;
+  threshold: number;
+  active_model_id: string | null;
+  updated_at: number;
+}
+
 export interface Schema {
   tenants: TenantTable;
   users: UserTable;
@@ -108,6 +156,11 @@ export interface Schema {
   channel_identities: ChannelIdentityTable;
   conversations: ConversationTable;
   messages: MessageTable;
+  nlu_intents: NluIntentTable;
+  nlu_examples: NluExampleTable;
+  nlu_vocabulary: NluVocabularyTable;
+  nlu_models: NluModelTable;
+  nlu_settings: NluSettingsTable;
 }
 
 /** Tables whose every row belongs to one tenant: reachable only through a TenantScope. */
