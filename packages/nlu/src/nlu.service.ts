@@ -322,7 +322,12 @@ export class NluService {
         ...builtinData().train,
         ...shopExamples
           .filter((e) => known.has(e.intent))
-          .map((e) => ({ intent: e.intent, text: e.text, source: `example ${e.id}`, weight: SHOP_EXAMPLE_WEIGHT })),
+          .map((e) => ({
+            intent: e.intent,
+            text: e.text,
+            source: `example ${e.id}`,
+            weight: SHOP_EXAMPLE_WEIGHT,
+          })),
       ];
       const started = performance.now();
       const matcher =

@@ -9,6 +9,7 @@ export const FEATURES_VERSION = 1;
  */
 export function featureKeys(canonical: string, tokens: readonly string[]): string[] {
   const keys: string[] = [];
+  if (canonical === '' && tokens.length === 0) return keys;
   for (const token of tokens) keys.push(`w${token}`);
   const chars = `^${canonical}$`;
   for (let i = 0; i < chars.length; i++) {

@@ -58,14 +58,15 @@ export class NluEngine {
   }
 
   private classify(prepared: PreparedText) {
-    const ranked = this.parts.intents.rank(prepared.keys);
-    const ranking = ranked
-      .slice(0, this.parts.rankingSize ?? 5)
-      .map(({ label, confidence }) => ({ intent: label, confidence: round(confidence) }));
+    const { ranking: ranked, also: outOfScope } = this.parts.intents.top(
+      prepared.keys,
+      this.parts.rankingSize ?? 5,
+      OUT_OF_SCOPE,
+    );
+    const ranking = ranked.map(({ label, confidence }) => ({ intent: label, confidence: round(confidence) }));
     const top = ranked[0]!;
     // No words at all (empty, emoji or punctuation only) is never a confident intent.
     if (top.confidence < this.parts.threshold || prepared.keys.length === 0) {
-      const outOfScope = ranked.find((r) => r.label === OUT_OF_SCOPE)?.confidence ?? 0;
       return { intent: OUT_OF_SCOPE, confidence: round(Math.max(outOfScope, 1 - top.confidence)), ranking };
     }
     return { intent: top.label, confidence: round(top.confidence), ranking };

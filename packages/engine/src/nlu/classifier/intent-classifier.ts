@@ -6,6 +6,7 @@ import {
   trainSoftmaxSteps,
 } from './softmax-regression.ts';
 import { seededRandom, shuffleInPlace, softmaxInto } from './sparse.ts';
+import { type SparseRows, sparseScores, toSparseRows } from './sparse-rows.ts';
 import { fitTemperature } from './temperature.ts';
 import { Vectoriser } from './vectoriser.ts';
 
@@ -46,6 +47,7 @@ export interface ClassifierSnapshot {
 export class TextClassifier {
   private readonly logits: Float64Array;
   private readonly probs: Float64Array;
+  private readonly serving: SparseRows;
 
   private constructor(
     readonly labels: readonly string[],
@@ -55,6 +57,7 @@ export class TextClassifier {
   ) {
     this.logits = new Float64Array(labels.length);
     this.probs = new Float64Array(labels.length);
+    this.serving = toSparseRows(model);
   }
 
   static train(
@@ -128,10 +131,41 @@ export class TextClassifier {
 
   /** All labels, most likely first, with calibrated probabilities that sum to 1. */
   rank(keys: readonly string[]): RankedLabel[] {
-    linearScores(this.model, this.vectoriser.vector(keys), this.logits);
-    softmaxInto(this.logits, this.temperature, this.probs);
+    this.score(keys);
     const ranked = this.labels.map((label, i) => ({ label, confidence: this.probs[i]! }));
     return ranked.sort((a, b) => b.confidence - a.confidence);
+  }
+
+  /**
+   * The `k` most likely labels, plus the probability of one label of interest, without sorting
+   * or allocating for every label: the per-message path.
+   */
+  top(keys: readonly string[], k: number, also?: string): { ranking: RankedLabel[]; also: number } {
+    this.score(keys);
+    const probs = this.probs;
+    const count = Math.min(k, probs.length);
+    const ranking: RankedLabel[] = [];
+    let previous = Number.POSITIVE_INFINITY;
+    let previousIndex = -1;
+    // k passes of "largest below the previous one": no sort, no per-label allocation.
+    for (let r = 0; r < count; r++) {
+      let best = -1;
+      for (let c = 0; c < probs.length; c++) {
+        const p = probs[c]!;
+        const below = p < previous || (p === previous && c > previousIndex);
+        if (below && (best < 0 || p > probs[best]!)) best = c;
+      }
+      ranking.push({ label: this.labels[best]!, confidence: probs[best]! });
+      previous = probs[best]!;
+      previousIndex = best;
+    }
+    const alsoIndex = also === undefined ? -1 : this.labels.indexOf(also);
+    return { ranking, also: alsoIndex < 0 ? 0 : probs[alsoIndex]! };
+  }
+
+  private score(keys: readonly string[]): void {
+    sparseScores(this.serving, this.vectoriser.vector(keys), this.logits);
+    softmaxInto(this.logits, this.temperature, this.probs);
   }
 }
 

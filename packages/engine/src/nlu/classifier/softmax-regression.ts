@@ -55,11 +55,11 @@ export function* trainSoftmaxSteps(
   features: number,
   options: SoftmaxTrainingOptions = defaultSoftmaxOptions,
 ): Generator<number, LinearModel> {
-  // Training is memory-bound (each example touches ~50 rows of `classes` weights): float32
-  // weights and one AdaGrad accumulator per feature row keep the traffic low.
-  const weights = new Float32Array(features * classes);
+  // Float64 while training (no float32 rounding on every update), float32 in the served model.
+  const weights = new Float64Array(features * classes);
   const bias = new Float64Array(classes);
-  const gradSq = new Float64Array(features).fill(1e-8);
+  // AdaGrad: one accumulated squared gradient per weight.
+  const gradSq = new Float64Array(features * classes).fill(1e-8);
   const biasGradSq = new Float64Array(classes).fill(1e-8);
   const state: EpochState = {
     xs,
@@ -83,7 +83,7 @@ export function* trainSoftmaxSteps(
     runEpoch(state);
     yield epoch + 1;
   }
-  return { classes, features, weights, bias: Float32Array.from(bias) };
+  return { classes, features, weights: Float32Array.from(weights), bias: Float32Array.from(bias) };
 }
 
 /** Raw class scores (logits) of one example into `out`. */
@@ -101,7 +101,7 @@ interface EpochState {
   xs: readonly SparseVector[];
   ys: Int32Array;
   classes: number;
-  weights: Float32Array;
+  weights: Float64Array;
   bias: Float64Array;
   gradSq: Float64Array;
   biasGradSq: Float64Array;
@@ -154,17 +154,14 @@ function runEpoch(s: EpochState): void {
       biasGradSq[c]! += g * g;
       bias[c]! -= (lr * g) / Math.sqrt(biasGradSq[c]!);
     }
-    let gradNorm = 0;
-    for (let a = 0; a < active; a++) gradNorm += activeGrads[a]! * activeGrads[a]!;
     for (let k = 0; k < x.idx.length; k++) {
-      const f = x.idx[k]!;
-      const row = f * classes;
+      const row = x.idx[k]! * classes;
       const v = x.val[k]!;
-      gradSq[f]! += gradNorm * v * v;
-      const step = lr / Math.sqrt(gradSq[f]!);
       for (let a = 0; a < active; a++) {
         const w = row + activeClasses[a]!;
-        weights[w]! -= step * (activeGrads[a]! * v + l2 * weights[w]!);
+        const g = activeGrads[a]! * v + l2 * weights[w]!;
+        gradSq[w]! += g * g;
+        weights[w]! -= (lr * g) / Math.sqrt(gradSq[w]!);
       }
     }
   }
