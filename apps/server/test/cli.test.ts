@@ -414,4 +414,33 @@ describe.concurrent('kefu CLI', { timeout: 120_000 }, () => {
     expect(threshold.code).not.toBe(0);
     expect(threshold.stderr).toContain('must be a number from 0 to 1');
   });
+
+  it('`nlu import` and `nlu train --tenant` teach a shop an intent; `nlu predict --tenant` uses it', async () => {
+    const data = tempDataDir();
+    cleanups.push(data.remove);
+    const vars = { KEFU_DATA_DIR: data.dir };
+    expect((await kefu(['seed-demo'], vars)).code).toBe(0);
+    const file = path.join(data.dir, 'black-card.txt');
+    writeFileSync(
+      file,
+      '## shop.black_card\n黑卡会员怎么开通\n我想办个黑卡\n黑卡一年多少钱\n黑卡有什么特权\n开通黑卡送啥\n黑卡能退吗\n',
+    );
+    const imported = await kefu(['nlu', 'import', file], vars);
+    expect(imported, imported.stderr).toMatchObject({ code: 0 });
+    expect(imported.stdout).toContain('added 6 examples to 1 intents');
+    const again = await kefu(['nlu', 'import', file], vars);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain('is already an example of shop.black_card');
+
+    const trained = await kefu(['nlu', 'train', '--tenant', 'Kefu 演示旗舰店'], vars);
+    expect(trained, trained.stderr).toMatchObject({ code: 0 });
+    expect(trained.stdout).toMatch(/trained model v1 for Kefu 演示旗舰店: 60 intents/);
+    const predicted = await kefu(
+      ['nlu', 'predict', '--json', '--tenant', 'Kefu 演示旗舰店'],
+      vars,
+      '黑卡的特权都有啥\n',
+    );
+    expect(predicted, predicted.stderr).toMatchObject({ code: 0 });
+    expect(JSON.parse(predicted.stdout).intent).toBe('shop.black_card');
+  });
 });

@@ -46,6 +46,9 @@ export interface NluServiceOptions {
  */
 const SHOP_EXAMPLE_WEIGHT = 3;
 
+/** How long a node serves a tenant's engine before re-reading which model is active. */
+const RECHECK_MS = 5_000;
+
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -55,7 +58,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  */
 export class NluService {
   private builtin?: Promise<TextClassifier>;
-  private readonly engines = new Map<string, Promise<NluEngine>>();
+  private readonly engines = new Map<string, { engine: Promise<NluEngine>; version: string; checkedAt: number }>();
   private readonly training = new Set<string>();
   private readonly unsubscribe: () => void;
   private readonly clock: () => number;
@@ -98,20 +101,30 @@ export class NluService {
     });
   }
 
-  engineFor(tenantId: string): Promise<NluEngine> {
-    let engine = this.engines.get(tenantId);
-    if (!engine) {
-      engine = this.loadEngine(tenantId);
-      engine.catch(() => this.engines.delete(tenantId));
-      this.engines.set(tenantId, engine);
+  /**
+   * The tenant's engine. The bus tells every node at once when a model changes; the settings
+   * row is also re-read every few seconds, so a change made by another process without a shared
+   * bus (`kefu nlu train --tenant` beside an embedded server) is served within RECHECK_MS.
+   */
+  async engineFor(tenantId: string): Promise<NluEngine> {
+    const entry = this.engines.get(tenantId);
+    const now = performance.now();
+    if (entry && now - entry.checkedAt < RECHECK_MS) return entry.engine;
+    const settings = await this.repo(tenantId).settings();
+    const version = `${settings.activeModelId}|${settings.threshold}`;
+    const current = this.engines.get(tenantId);
+    if (current && current.version === version) {
+      current.checkedAt = now;
+      return current.engine;
     }
+    const engine = this.loadEngine(tenantId, settings);
+    engine.catch(() => this.engines.delete(tenantId));
+    this.engines.set(tenantId, { engine, version, checkedAt: now });
     return engine;
   }
 
-  private async loadEngine(tenantId: string): Promise<NluEngine> {
-    const repo = this.repo(tenantId);
-    const settings = await repo.settings();
-    const stored = settings.activeModelId ? await repo.model(settings.activeModelId) : undefined;
+  private async loadEngine(tenantId: string, settings: NluSettings): Promise<NluEngine> {
+    const stored = settings.activeModelId ? await this.repo(tenantId).model(settings.activeModelId) : undefined;
     const vocabulary: string[] = stored ? JSON.parse(stored.vocabulary) : [];
     return new NluEngine({
       intents: stored ? unpackClassifier(stored.model) : await this.warmUp(),
@@ -145,7 +158,7 @@ export class NluService {
 
   async createIntent(
     tenantId: string,
-    actor: Principal,
+    actor: Principal | null,
     input: { intent: string; name: string; description: string },
   ): Promise<NluIntent> {
     if (builtinData().intents.some((i) => i.id === input.intent)) {
@@ -177,68 +190,79 @@ export class NluService {
   }
 
   /** Adds utterances to an intent; all or nothing, refusing ones already used (under any intent). */
-  async addExamples(
+  addExamples(tenantId: string, actor: Principal | null, intent: string, texts: readonly string[]): Promise<NluExample[]> {
+    return this.importExamples(
+      tenantId,
+      actor,
+      texts.map((text) => ({ intent, text })),
+      { createIntents: false },
+    );
+  }
+
+  /**
+   * Adds examples of several intents in one transaction (`kefu nlu import`): every utterance is
+   * checked first (empty, given twice, already a built-in or shop example), then all are written
+   * or none. With `createIntents`, unknown intent ids become shop intents named after their id.
+   */
+  async importExamples(
     tenantId: string,
-    actor: Principal,
-    intent: string,
-    texts: readonly string[],
+    actor: Principal | null,
+    examples: readonly { intent: string; text: string }[],
+    options: { createIntents: boolean },
   ): Promise<NluExample[]> {
-    await this.requireIntent(tenantId, intent);
-    const rows = texts.map((text) => ({ text: text.trim(), key: utteranceKey(text) }));
+    const builtinIds = new Set(builtinData().intents.map((i) => i.id));
+    const shopIds = new Set((await this.repo(tenantId).shopIntents()).map((i) => i.intent));
+    const missing = [...new Set(examples.map((e) => e.intent))].filter((i) => !builtinIds.has(i) && !shopIds.has(i));
+    if (missing.length > 0 && !options.createIntents) {
+      throw new AppError(
+        'not_found',
+        'nlu.intent_not_found',
+        `No intent ${missing.join(', ')}; create it first (POST /api/v1/nlu/intents)`,
+      );
+    }
+    const rows = examples.map((e) => ({ intent: e.intent, text: e.text.trim(), key: utteranceKey(e.text) }));
     const empty = rows.find((r) => r.key === '');
-    if (empty)
-      throw new AppError('invalid', 'nlu.example_empty', `"${empty.text}" has no words to learn from`);
-    const seen = new Map<string, string>();
+    if (empty) throw new AppError('invalid', 'nlu.example_empty', `"${empty.text}" has no words to learn from`);
     const problems: string[] = [];
+    const seen = new Set<string>();
     for (const r of rows) {
       if (seen.has(r.key)) problems.push(`"${r.text}" is given twice`);
-      seen.set(r.key, r.text);
+      seen.add(r.key);
     }
     const builtinTrain = new Map(builtinData().train.map((e) => [utteranceKey(e.text), e.intent]));
     for (const r of rows) {
       const builtinIntent = builtinTrain.get(r.key);
       if (builtinIntent) problems.push(`"${r.text}" is already a built-in example of ${builtinIntent}`);
     }
-    for (const existing of await this.repo(tenantId).existingKeys([...seen.keys()])) {
+    for (const existing of await this.repo(tenantId).existingKeys([...seen])) {
       problems.push(`"${existing.text}" is already an example of ${existing.intent}`);
     }
     if (problems.length > 0) {
-      throw new AppError(
-        'conflict',
-        'nlu.example_exists',
-        `${problems.length} example(s) refused: ${problems.join('; ')}`,
-        {
-          problems,
-        },
-      );
+      throw new AppError('conflict', 'nlu.example_exists', `${problems.length} example(s) refused: ${problems.join('; ')}`, {
+        problems,
+      });
     }
     const now = this.clock();
-    const created = rows.map((r) => ({
-      id: newId(),
-      intent,
-      text: r.text,
-      text_key: r.key,
-      created_at: now,
-    }));
-    const scope = this.scope(tenantId);
-    await scope.transaction(async (tx) => {
-      await tx
-        .insertInto(
-          'nlu_examples',
-          created.map((c) => ({ ...c, created_by: actorOf(actor).actorId })),
-        )
-        .execute();
+    const created = rows.map((r) => ({ id: newId(), intent: r.intent, text: r.text, text_key: r.key, created_at: now }));
+    await this.scope(tenantId).transaction(async (tx) => {
+      if (missing.length > 0) {
+        await tx
+          .insertInto(
+            'nlu_intents',
+            missing.map((intent) => ({ id: newId(), intent, name: intent, description: '', created_at: now })),
+          )
+          .execute();
+      }
+      await tx.insertInto('nlu_examples', created.map((c) => ({ ...c, created_by: actorOf(actor).actorId }))).execute();
       await new AuditRepository(tx).record(actorOf(actor), {
         action: 'nlu.examples_added',
-        targetType: 'nlu_intent',
-        targetId: intent,
-        details: { count: created.length },
+        details: { count: created.length, intents: [...new Set(rows.map((r) => r.intent))], created: missing },
       });
     });
-    return created.map((c) => ({ id: c.id, intent, text: c.text, createdAt: now }));
+    return created.map((c) => ({ id: c.id, intent: c.intent, text: c.text, createdAt: now }));
   }
 
-  async deleteExample(tenantId: string, actor: Principal, id: string): Promise<void> {
+  async deleteExample(tenantId: string, actor: Principal | null, id: string): Promise<void> {
     const scope = this.scope(tenantId);
     const deleted = await scope.deleteFrom('nlu_examples').where('id', '=', id).executeTakeFirst();
     if (Number(deleted.numDeletedRows) === 0) {
@@ -256,7 +280,7 @@ export class NluService {
   }
 
   /** Replaces the shop vocabulary; it takes effect with the next trained model. */
-  async setVocabulary(tenantId: string, actor: Principal, words: readonly string[]): Promise<string[]> {
+  async setVocabulary(tenantId: string, actor: Principal | null, words: readonly string[]): Promise<string[]> {
     const unique = [...new Set(words.map((w) => w.trim()).filter((w) => w !== ''))].sort();
     const now = this.clock();
     await this.scope(tenantId).transaction(async (tx) => {
@@ -281,7 +305,7 @@ export class NluService {
     return this.repo(tenantId).settings();
   }
 
-  async setThreshold(tenantId: string, actor: Principal, threshold: number): Promise<NluSettings> {
+  async setThreshold(tenantId: string, actor: Principal | null, threshold: number): Promise<NluSettings> {
     const repo = this.repo(tenantId);
     const settings = { ...(await repo.settings()), threshold };
     await repo.saveSettings(settings, this.clock());
@@ -301,7 +325,7 @@ export class NluService {
    * Trains a new version from the built-in examples plus the shop's, stores it and makes it the
    * active model. The previous model keeps answering until the new one is stored.
    */
-  async train(tenantId: string, actor: Principal): Promise<NluModelInfo> {
+  async train(tenantId: string, actor: Principal | null): Promise<NluModelInfo> {
     if (this.training.has(tenantId)) {
       throw new AppError(
         'conflict',
@@ -379,7 +403,7 @@ export class NluService {
   }
 
   /** Makes a stored version the active one (roll back or forward); null returns to the built-in model. */
-  async activate(tenantId: string, actor: Principal, modelId: string | null): Promise<NluSettings> {
+  async activate(tenantId: string, actor: Principal | null, modelId: string | null): Promise<NluSettings> {
     const repo = this.repo(tenantId);
     if (modelId !== null && !(await repo.model(modelId))) {
       throw new AppError('not_found', 'nlu.model_not_found', `No model ${modelId} in this shop`);

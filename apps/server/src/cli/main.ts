@@ -6,9 +6,9 @@ import type { z } from 'zod';
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { loggerOptions } from '../observability/logger.ts';
 import { startServer } from '../server.ts';
-import { createServices, type Services } from '../services.ts';
 import { registerNluCommands } from './nlu-commands.ts';
 import { DEMO_ADMIN, DEMO_TENANT, seedDemo } from './seed.ts';
+import { withServices } from './with-services.ts';
 
 /** Parses an option with a contract schema so the CLI and the API refuse the same things. */
 const parseWith =
@@ -18,16 +18,6 @@ const parseWith =
     if (!r.success) throw new InvalidArgumentError(`${what} ${r.error.issues[0]?.message ?? 'is invalid'}`);
     return r.data;
   };
-
-async function withServices<T>(fn: (services: Services) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const services = await createServices(config, pino({ level: 'silent' }));
-  try {
-    return await fn(services);
-  } finally {
-    await services.close();
-  }
-}
 
 const program = new Command('kefu')
   .description(
