@@ -58,7 +58,10 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  */
 export class NluService {
   private builtin?: Promise<TextClassifier>;
-  private readonly engines = new Map<string, { engine: Promise<NluEngine>; version: string; checkedAt: number }>();
+  private readonly engines = new Map<
+    string,
+    { engine: Promise<NluEngine>; version: string; checkedAt: number }
+  >();
   private readonly training = new Set<string>();
   private readonly unsubscribe: () => void;
   private readonly clock: () => number;
@@ -124,7 +127,9 @@ export class NluService {
   }
 
   private async loadEngine(tenantId: string, settings: NluSettings): Promise<NluEngine> {
-    const stored = settings.activeModelId ? await this.repo(tenantId).model(settings.activeModelId) : undefined;
+    const stored = settings.activeModelId
+      ? await this.repo(tenantId).model(settings.activeModelId)
+      : undefined;
     const vocabulary: string[] = stored ? JSON.parse(stored.vocabulary) : [];
     return new NluEngine({
       intents: stored ? unpackClassifier(stored.model) : await this.warmUp(),
@@ -190,7 +195,12 @@ export class NluService {
   }
 
   /** Adds utterances to an intent; all or nothing, refusing ones already used (under any intent). */
-  addExamples(tenantId: string, actor: Principal | null, intent: string, texts: readonly string[]): Promise<NluExample[]> {
+  addExamples(
+    tenantId: string,
+    actor: Principal | null,
+    intent: string,
+    texts: readonly string[],
+  ): Promise<NluExample[]> {
     return this.importExamples(
       tenantId,
       actor,
@@ -212,7 +222,9 @@ export class NluService {
   ): Promise<NluExample[]> {
     const builtinIds = new Set(builtinData().intents.map((i) => i.id));
     const shopIds = new Set((await this.repo(tenantId).shopIntents()).map((i) => i.intent));
-    const missing = [...new Set(examples.map((e) => e.intent))].filter((i) => !builtinIds.has(i) && !shopIds.has(i));
+    const missing = [...new Set(examples.map((e) => e.intent))].filter(
+      (i) => !builtinIds.has(i) && !shopIds.has(i),
+    );
     if (missing.length > 0 && !options.createIntents) {
       throw new AppError(
         'not_found',
@@ -222,7 +234,8 @@ export class NluService {
     }
     const rows = examples.map((e) => ({ intent: e.intent, text: e.text.trim(), key: utteranceKey(e.text) }));
     const empty = rows.find((r) => r.key === '');
-    if (empty) throw new AppError('invalid', 'nlu.example_empty', `"${empty.text}" has no words to learn from`);
+    if (empty)
+      throw new AppError('invalid', 'nlu.example_empty', `"${empty.text}" has no words to learn from`);
     const problems: string[] = [];
     const seen = new Set<string>();
     for (const r of rows) {
@@ -238,25 +251,51 @@ export class NluService {
       problems.push(`"${existing.text}" is already an example of ${existing.intent}`);
     }
     if (problems.length > 0) {
-      throw new AppError('conflict', 'nlu.example_exists', `${problems.length} example(s) refused: ${problems.join('; ')}`, {
-        problems,
-      });
+      throw new AppError(
+        'conflict',
+        'nlu.example_exists',
+        `${problems.length} example(s) refused: ${problems.join('; ')}`,
+        {
+          problems,
+        },
+      );
     }
     const now = this.clock();
-    const created = rows.map((r) => ({ id: newId(), intent: r.intent, text: r.text, text_key: r.key, created_at: now }));
+    const created = rows.map((r) => ({
+      id: newId(),
+      intent: r.intent,
+      text: r.text,
+      text_key: r.key,
+      created_at: now,
+    }));
     await this.scope(tenantId).transaction(async (tx) => {
       if (missing.length > 0) {
         await tx
           .insertInto(
             'nlu_intents',
-            missing.map((intent) => ({ id: newId(), intent, name: intent, description: '', created_at: now })),
+            missing.map((intent) => ({
+              id: newId(),
+              intent,
+              name: intent,
+              description: '',
+              created_at: now,
+            })),
           )
           .execute();
       }
-      await tx.insertInto('nlu_examples', created.map((c) => ({ ...c, created_by: actorOf(actor).actorId }))).execute();
+      await tx
+        .insertInto(
+          'nlu_examples',
+          created.map((c) => ({ ...c, created_by: actorOf(actor).actorId })),
+        )
+        .execute();
       await new AuditRepository(tx).record(actorOf(actor), {
         action: 'nlu.examples_added',
-        details: { count: created.length, intents: [...new Set(rows.map((r) => r.intent))], created: missing },
+        details: {
+          count: created.length,
+          intents: [...new Set(rows.map((r) => r.intent))],
+          created: missing,
+        },
       });
     });
     return created.map((c) => ({ id: c.id, intent: c.intent, text: c.text, createdAt: now }));
@@ -280,7 +319,11 @@ export class NluService {
   }
 
   /** Replaces the shop vocabulary; it takes effect with the next trained model. */
-  async setVocabulary(tenantId: string, actor: Principal | null, words: readonly string[]): Promise<string[]> {
+  async setVocabulary(
+    tenantId: string,
+    actor: Principal | null,
+    words: readonly string[],
+  ): Promise<string[]> {
     const unique = [...new Set(words.map((w) => w.trim()).filter((w) => w !== ''))].sort();
     const now = this.clock();
     await this.scope(tenantId).transaction(async (tx) => {

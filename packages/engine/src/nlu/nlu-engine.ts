@@ -59,14 +59,14 @@ export class NluEngine {
 
   private classify(prepared: PreparedText) {
     const { ranking: ranked, also: outOfScope } = this.parts.intents.top(
-      prepared.keys,
+      prepared.hashes,
       this.parts.rankingSize ?? 5,
       OUT_OF_SCOPE,
     );
     const ranking = ranked.map(({ label, confidence }) => ({ intent: label, confidence: round(confidence) }));
     const top = ranked[0]!;
     // No words at all (empty, emoji or punctuation only) is never a confident intent.
-    if (top.confidence < this.parts.threshold || prepared.keys.length === 0) {
+    if (top.confidence < this.parts.threshold || prepared.hashes.length === 0) {
       return { intent: OUT_OF_SCOPE, confidence: round(Math.max(outOfScope, 1 - top.confidence)), ranking };
     }
     return { intent: top.label, confidence: round(top.confidence), ranking };

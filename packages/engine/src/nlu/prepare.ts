@@ -1,4 +1,4 @@
-import { canonicalForNgrams, featureKeys } from './features.ts';
+import { canonicalForNgrams, featureHashes, featureKeys } from './features.ts';
 import { type NormalisedText, normalise } from './normalise.ts';
 import { tokenise } from './tokenise.ts';
 import type { WordSegmenter } from './word-segmenter.ts';
@@ -7,7 +7,10 @@ import type { WordSegmenter } from './word-segmenter.ts';
 export interface PreparedText {
   normalised: NormalisedText;
   tokens: string[];
-  keys: string[];
+  /** Feature hashes: what the models score on the per-message path. */
+  hashes: Int32Array;
+  /** The same features as strings (training, debugging); built on first access. */
+  readonly keys: string[];
 }
 
 export type VocabularySpans = (text: string) => readonly { start: number; end: number }[];
@@ -19,5 +22,15 @@ export function prepareText(
 ): PreparedText {
   const normalised = normalise(text);
   const tokens = tokenise(normalised.text, segmenter, vocabulary);
-  return { normalised, tokens, keys: featureKeys(canonicalForNgrams(normalised.text), tokens) };
+  const canonical = canonicalForNgrams(normalised.text);
+  let keys: string[] | undefined;
+  return {
+    normalised,
+    tokens,
+    hashes: featureHashes(canonical, tokens),
+    get keys() {
+      keys ??= featureKeys(canonical, tokens);
+      return keys;
+    },
+  };
 }

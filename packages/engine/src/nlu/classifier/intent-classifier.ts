@@ -87,7 +87,7 @@ export class TextClassifier {
         rows.map((r) => examples[r]!.keys),
         options.minDocs,
       );
-      const xs = rows.map((r) => vectoriser.vector(examples[r]!.keys));
+      const xs = rows.map((r) => vectoriser.ownedVector(examples[r]!.keys));
       const labelsOf = Int32Array.from(rows, (r) => ys[r]!);
       const model: LinearModel = yield* withProgress(
         trainSoftmaxSteps(xs, labelsOf, labels.length, vectoriser.size, options),
@@ -130,7 +130,7 @@ export class TextClassifier {
   }
 
   /** All labels, most likely first, with calibrated probabilities that sum to 1. */
-  rank(keys: readonly string[]): RankedLabel[] {
+  rank(keys: readonly string[] | Int32Array): RankedLabel[] {
     this.score(keys);
     const ranked = this.labels.map((label, i) => ({ label, confidence: this.probs[i]! }));
     return ranked.sort((a, b) => b.confidence - a.confidence);
@@ -140,7 +140,11 @@ export class TextClassifier {
    * The `k` most likely labels, plus the probability of one label of interest, without sorting
    * or allocating for every label: the per-message path.
    */
-  top(keys: readonly string[], k: number, also?: string): { ranking: RankedLabel[]; also: number } {
+  top(
+    keys: readonly string[] | Int32Array,
+    k: number,
+    also?: string,
+  ): { ranking: RankedLabel[]; also: number } {
     this.score(keys);
     const probs = this.probs;
     const count = Math.min(k, probs.length);
@@ -163,7 +167,7 @@ export class TextClassifier {
     return { ranking, also: alsoIndex < 0 ? 0 : probs[alsoIndex]! };
   }
 
-  private score(keys: readonly string[]): void {
+  private score(keys: readonly string[] | Int32Array): void {
     sparseScores(this.serving, this.vectoriser.vector(keys), this.logits);
     softmaxInto(this.logits, this.temperature, this.probs);
   }

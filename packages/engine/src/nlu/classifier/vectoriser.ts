@@ -1,3 +1,4 @@
+import { hashKey } from '../features.ts';
 import type { SparseVector } from './sparse.ts';
 
 /**
@@ -6,8 +7,12 @@ import type { SparseVector } from './sparse.ts';
  */
 export class Vectoriser {
   private readonly stamp: Int32Array;
+  /** Open-addressing table hashKey(key) → id + 1 (0 = empty), for hashed features. */
+  private readonly slotHash: Int32Array;
+  private readonly slotId: Int32Array;
   private generation = 0;
   private buffer = new Int32Array(256);
+  private values = new Float32Array(256);
 
   private constructor(
     readonly keys: readonly string[],
@@ -15,6 +20,32 @@ export class Vectoriser {
     readonly idf: Float32Array,
   ) {
     this.stamp = new Int32Array(keys.length);
+    let size = 16;
+    while (size < keys.length * 2) size *= 2;
+    this.slotHash = new Int32Array(size);
+    this.slotId = new Int32Array(size);
+    const mask = size - 1;
+    keys.forEach((key, id) => {
+      const h = hashKey(key);
+      let i = h & mask;
+      while (this.slotId[i] !== 0 && this.slotHash[i] !== h) i = (i + 1) & mask;
+      // Two keys with one hash (about one in 10^5 models): the first keeps it.
+      if (this.slotId[i] === 0) {
+        this.slotHash[i] = h;
+        this.slotId[i] = id + 1;
+      }
+    });
+  }
+
+  private idOfHash(h: number): number {
+    const mask = this.slotId.length - 1;
+    let i = h & mask;
+    for (;;) {
+      const id = this.slotId[i]!;
+      if (id === 0) return -1;
+      if (this.slotHash[i] === h) return id - 1;
+      i = (i + 1) & mask;
+    }
   }
 
   /** `minDocs`: keys seen in fewer training documents are dropped (noise, and memory the model scans). */
@@ -37,8 +68,17 @@ export class Vectoriser {
     return this.keys.length;
   }
 
-  /** Unknown keys are ignored: a model only knows the n-grams it was trained on. */
-  vector(keys: readonly string[]): SparseVector {
+  /** A vector the caller may keep (training holds every example's vector at once). */
+  ownedVector(keys: readonly string[] | Int32Array): SparseVector {
+    const { idx, val } = this.vector(keys);
+    return { idx: idx.slice(), val: val.slice() };
+  }
+
+  /**
+   * Unknown keys are ignored: a model only knows the n-grams it was trained on. The result is
+   * only valid until the next call (it shares this vectoriser's buffers).
+   */
+  vector(keys: readonly string[] | Int32Array): SparseVector {
     // Hot path (every message, every model): de-duplicate with a generation stamp per feature
     // instead of a Set, so a lookup costs one Map.get and no allocation.
     if (++this.generation === 0x7fffffff) {
@@ -49,14 +89,17 @@ export class Vectoriser {
     if (this.buffer.length < keys.length) this.buffer = new Int32Array(keys.length * 2);
     const buffer = this.buffer;
     let n = 0;
+    const hashed = keys instanceof Int32Array;
     for (let i = 0; i < keys.length; i++) {
-      const id = this.ids.get(keys[i]!);
-      if (id === undefined || this.stamp[id] === generation) continue;
+      const id = hashed ? this.idOfHash(keys[i]!) : (this.ids.get((keys as readonly string[])[i]!) ?? -1);
+      if (id < 0 || this.stamp[id] === generation) continue;
       this.stamp[id] = generation;
       buffer[n++] = id;
     }
-    const idx = buffer.slice(0, n);
-    const val = new Float32Array(n);
+    // Views into buffers reused by the next call: the caller scores the vector at once.
+    if (this.values.length < n) this.values = new Float32Array(buffer.length);
+    const idx = buffer.subarray(0, n);
+    const val = this.values.subarray(0, n);
     let norm = 0;
     for (let k = 0; k < n; k++) {
       const v = this.idf[idx[k]!]!;

@@ -59,12 +59,14 @@ const WEIGHTS = {
  * 曝光), repetition and exclamation. Pure and allocation-light: it runs on every message.
  */
 export function analyseEmotion(prepared: PreparedText, polarity: TextClassifier): EmotionResult {
-  return combineEmotion(prepared.normalised.text, positiveProbability(polarity, prepared.keys));
+  return combineEmotion(prepared.normalised.text, positiveProbability(polarity, prepared.hashes));
 }
 
 /** P(positive) from a classifier with the labels `negative` and `positive`. */
-export function positiveProbability(polarity: TextClassifier, keys: readonly string[]): number {
-  for (const { label, confidence } of polarity.rank(keys)) if (label === 'positive') return confidence;
+export function positiveProbability(polarity: TextClassifier, keys: readonly string[] | Int32Array): number {
+  if (polarity.labels.includes('positive') && polarity.labels.includes('negative')) {
+    return polarity.top(keys, 1, 'positive').also;
+  }
   throw new Error(
     `not a polarity model: labels are ${polarity.labels.join(', ')}, expected negative and positive`,
   );
