@@ -1,5 +1,5 @@
-/** Bump when featureKeys or tokenise change: cached and stored models of another version are retrained. */
-export const FEATURES_VERSION = 1;
+/** Bump when features, tokenising or training change: cached built-in models of another version are retrained. */
+export const FEATURES_VERSION = 2;
 
 /**
  * Feature keys of one utterance for the linear models: words from the tokeniser plus character
