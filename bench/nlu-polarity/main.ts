@@ -12,15 +12,15 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { TextClassifier } from '../../packages/engine/src/nlu/classifier/intent-classifier.ts';
-import { decodeClassifier } from '../../packages/engine/src/nlu/classifier/snapshot-codec.ts';
 import {
   analyseEmotion,
   combineEmotion,
+  decodeClassifier,
+  normalise,
   type Polarity,
-} from '../../packages/engine/src/nlu/emotion/index.ts';
-import { normalise } from '../../packages/engine/src/nlu/normalise.ts';
-import { prepareText } from '../../packages/engine/src/nlu/prepare.ts';
+  prepareText,
+  TextClassifier,
+} from '@kefu/engine';
 import {
   DATASET_NAME,
   datasetsDir,

@@ -7,13 +7,23 @@ export {
   TextClassifier,
   type TrainingProgress,
 } from './nlu/classifier/intent-classifier.ts';
+export { type PruneOptions, pruneSnapshot } from './nlu/classifier/prune.ts';
 export {
   decodeClassifier,
   type EncodedClassifier,
   encodeClassifier,
 } from './nlu/classifier/snapshot-codec.ts';
+export { linearScores } from './nlu/classifier/softmax-regression.ts';
+export { fitTemperature } from './nlu/classifier/temperature.ts';
+export { Vectoriser } from './nlu/classifier/vectoriser.ts';
 export { DictionaryMatcher } from './nlu/dictionary-matcher.ts';
-export type { EmotionLabel, EmotionResult, Polarity } from './nlu/emotion/index.ts';
+export {
+  analyseEmotion,
+  combineEmotion,
+  type EmotionLabel,
+  type EmotionResult,
+  type Polarity,
+} from './nlu/emotion/index.ts';
 export type { CarrierCode, Entity, EntityContext, EntityType, ProductRef } from './nlu/entities/entity.ts';
 export { type EvaluationReport, evaluate } from './nlu/evaluation.ts';
 export { FEATURES_VERSION } from './nlu/features.ts';

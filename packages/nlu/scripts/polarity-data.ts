@@ -6,9 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { WordSegmenter } from '@kefu/engine';
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
-import type { WordSegmenter } from '../../engine/src/nlu/word-segmenter.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const POLARITY_MODEL_PATH = path.join(REPO_ROOT, 'packages/nlu/data/models/polarity.zh.json');

@@ -16,14 +16,14 @@ import { parseArgs } from 'node:util';
 import {
   type ClassifierSnapshot,
   type ClassifierTrainingOptions,
+  encodeClassifier,
+  fitTemperature,
+  linearScores,
+  prepareText,
+  pruneSnapshot,
   TextClassifier,
-} from '../../engine/src/nlu/classifier/intent-classifier.ts';
-import { pruneSnapshot } from '../../engine/src/nlu/classifier/prune.ts';
-import { encodeClassifier } from '../../engine/src/nlu/classifier/snapshot-codec.ts';
-import { linearScores } from '../../engine/src/nlu/classifier/softmax-regression.ts';
-import { fitTemperature } from '../../engine/src/nlu/classifier/temperature.ts';
-import { Vectoriser } from '../../engine/src/nlu/classifier/vectoriser.ts';
-import { prepareText } from '../../engine/src/nlu/prepare.ts';
+  Vectoriser,
+} from '@kefu/engine';
 import {
   DATASET_NAME,
   datasetsDir,

@@ -26,27 +26,11 @@ export interface LinearModel {
 }
 
 /**
- * Trains multinomial logistic regression with SGD (AdaGrad step sizes). Linear models over
- * word and character n-grams are the strongest thing that trains in about a second on a few
- * thousand short utterances and answers in microseconds; the measured accuracy is in bench/.
- */
-export function trainSoftmax(
-  xs: readonly SparseVector[],
-  ys: Int32Array,
-  classes: number,
-  features: number,
-  options: SoftmaxTrainingOptions = defaultSoftmaxOptions,
-): LinearModel {
-  const steps = trainSoftmaxSteps(xs, ys, classes, features, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
-
-/**
- * The same training, one epoch per step, so that a server can yield to its event loop between
- * epochs (tens of milliseconds each) instead of stalling live chats for the whole training.
+ * Trains multinomial logistic regression with SGD (AdaGrad step sizes), one epoch per step, so
+ * that a server can yield to its event loop between epochs (tens of milliseconds each) instead
+ * of stalling live chats for the whole training. Linear models over word and character n-grams
+ * are the strongest thing that trains in seconds on a few thousand short utterances and answers
+ * in microseconds; the measured accuracy is in bench/.
  */
 export function* trainSoftmaxSteps(
   xs: readonly SparseVector[],
@@ -114,7 +98,7 @@ interface EpochState {
   l2: number;
 }
 
-// A plain function, not inside the generator: V8 optimises hot loops in generators poorly.
+// One epoch as a plain function: the generator above only sequences epochs and yields.
 function runEpoch(s: EpochState): void {
   const {
     xs,
