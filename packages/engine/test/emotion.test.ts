@@ -38,7 +38,7 @@ function expectWellFormed(result: EmotionResult) {
 describe('the committed polarity model', () => {
   it('has the labels negative and positive and reads reviews the right way round', () => {
     expect([...polarity.labels].sort()).toEqual(['negative', 'positive']);
-    const p = (text: string) => positiveProbability(polarity, prepareText(text, segmenter).keys);
+    const p = (text: string) => positiveProbability(polarity, prepareText(text, segmenter).hashes);
     expect(p('衣服质量很好，做工精细，穿着很舒服，物流也快，五星好评')).toBeGreaterThan(0.9);
     expect(p('收到货就发现有破损，客服也不理人，退货还要自己出运费，再也不会买了')).toBeLessThan(0.1);
   });

@@ -75,7 +75,7 @@ function heldOutTemperature(snapshot: ClassifierSnapshot, examples: readonly Exa
   return fitTemperature(
     examples.map((e) => {
       const logits = new Float64Array(model.classes);
-      linearScores(model, vectoriser.vector(e.keys), logits);
+      linearScores(model, vectoriser.vectorOfKeys(e.keys), logits);
       return { logits, label: index.get(e.label)! };
     }),
   );

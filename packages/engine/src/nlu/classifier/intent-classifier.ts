@@ -5,8 +5,7 @@ import {
   type SoftmaxTrainingOptions,
   trainSoftmaxSteps,
 } from './softmax-regression.ts';
-import { seededRandom, shuffleInPlace, softmaxInto } from './sparse.ts';
-import { type SparseRows, sparseScores, toSparseRows } from './sparse-rows.ts';
+import { type SparseVector, seededRandom, shuffleInPlace, softmaxInto } from './sparse.ts';
 import { fitTemperature } from './temperature.ts';
 import { Vectoriser } from './vectoriser.ts';
 
@@ -47,7 +46,6 @@ export interface ClassifierSnapshot {
 export class TextClassifier {
   private readonly logits: Float64Array;
   private readonly probs: Float64Array;
-  private readonly serving: SparseRows;
 
   private constructor(
     readonly labels: readonly string[],
@@ -57,7 +55,6 @@ export class TextClassifier {
   ) {
     this.logits = new Float64Array(labels.length);
     this.probs = new Float64Array(labels.length);
-    this.serving = toSparseRows(model);
   }
 
   static train(
@@ -102,7 +99,7 @@ export class TextClassifier {
         const { vectoriser, model } = yield* fit(train);
         for (const r of test) {
           const logits = new Float64Array(model.classes);
-          linearScores(model, vectoriser.vector(examples[r]!.keys), logits);
+          linearScores(model, vectoriser.vectorOfKeys(examples[r]!.keys), logits);
           heldOut.push({ logits, label: ys[r]! });
         }
       }
@@ -131,21 +128,19 @@ export class TextClassifier {
 
   /** All labels, most likely first, with calibrated probabilities that sum to 1. */
   rank(keys: readonly string[] | Int32Array): RankedLabel[] {
-    this.score(keys);
+    this.score(
+      keys instanceof Int32Array ? this.vectoriser.vectorOfHashes(keys) : this.vectoriser.vectorOfKeys(keys),
+    );
     const ranked = this.labels.map((label, i) => ({ label, confidence: this.probs[i]! }));
     return ranked.sort((a, b) => b.confidence - a.confidence);
   }
 
   /**
    * The `k` most likely labels, plus the probability of one label of interest, without sorting
-   * or allocating for every label: the per-message path.
+   * or allocating for every label: the per-message path (features as `featureHashes`).
    */
-  top(
-    keys: readonly string[] | Int32Array,
-    k: number,
-    also?: string,
-  ): { ranking: RankedLabel[]; also: number } {
-    this.score(keys);
+  top(hashes: Int32Array, k: number, also?: string): { ranking: RankedLabel[]; also: number } {
+    this.score(this.vectoriser.vectorOfHashes(hashes));
     const probs = this.probs;
     const count = Math.min(k, probs.length);
     const ranking: RankedLabel[] = [];
@@ -167,8 +162,8 @@ export class TextClassifier {
     return { ranking, also: alsoIndex < 0 ? 0 : probs[alsoIndex]! };
   }
 
-  private score(keys: readonly string[] | Int32Array): void {
-    sparseScores(this.serving, this.vectoriser.vector(keys), this.logits);
+  private score(vector: SparseVector): void {
+    linearScores(this.model, vector, this.logits);
     softmaxInto(this.logits, this.temperature, this.probs);
   }
 }

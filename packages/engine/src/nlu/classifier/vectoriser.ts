@@ -68,37 +68,55 @@ export class Vectoriser {
     return this.keys.length;
   }
 
-  /** A vector the caller may keep (training holds every example's vector at once). */
-  ownedVector(keys: readonly string[] | Int32Array): SparseVector {
-    const { idx, val } = this.vector(keys);
+  /** A vector of feature strings the caller may keep (training holds every example's vector). */
+  ownedVector(keys: readonly string[]): SparseVector {
+    const { idx, val } = this.vectorOfKeys(keys);
     return { idx: idx.slice(), val: val.slice() };
   }
 
   /**
-   * Unknown keys are ignored: a model only knows the n-grams it was trained on. The result is
-   * only valid until the next call (it shares this vectoriser's buffers).
+   * The vector of feature strings (training, scripts). Unknown keys are ignored: a model only
+   * knows the n-grams it was trained on. Valid until the next call (shared buffers).
    */
-  vector(keys: readonly string[] | Int32Array): SparseVector {
-    // Hot path (every message, every model): de-duplicate with a generation stamp per feature
-    // instead of a Set, so a lookup costs one Map.get and no allocation.
+  vectorOfKeys(keys: readonly string[]): SparseVector {
+    const buffer = this.startVector(keys.length);
+    let n = 0;
+    for (let i = 0; i < keys.length; i++) n = this.add(buffer, n, this.ids.get(keys[i]!) ?? -1);
+    return this.finishVector(n);
+  }
+
+  /**
+   * The vector of feature hashes (`featureHashes`): the per-message path. A separate method from
+   * vectorOfKeys so each loop sees one array type (mixed types made the lookups megamorphic).
+   */
+  vectorOfHashes(hashes: Int32Array): SparseVector {
+    const buffer = this.startVector(hashes.length);
+    let n = 0;
+    for (let i = 0; i < hashes.length; i++) n = this.add(buffer, n, this.idOfHash(hashes[i]!));
+    return this.finishVector(n);
+  }
+
+  // De-duplication by a generation stamp per feature instead of a Set: no allocation per call.
+  private startVector(size: number): Int32Array {
     if (++this.generation === 0x7fffffff) {
       this.stamp.fill(0);
       this.generation = 1;
     }
-    const generation = this.generation;
-    if (this.buffer.length < keys.length) this.buffer = new Int32Array(keys.length * 2);
-    const buffer = this.buffer;
-    let n = 0;
-    const hashed = keys instanceof Int32Array;
-    for (let i = 0; i < keys.length; i++) {
-      const id = hashed ? this.idOfHash(keys[i]!) : (this.ids.get((keys as readonly string[])[i]!) ?? -1);
-      if (id < 0 || this.stamp[id] === generation) continue;
-      this.stamp[id] = generation;
-      buffer[n++] = id;
-    }
+    if (this.buffer.length < size) this.buffer = new Int32Array(size * 2);
+    return this.buffer;
+  }
+
+  private add(buffer: Int32Array, n: number, id: number): number {
+    if (id < 0 || this.stamp[id] === this.generation) return n;
+    this.stamp[id] = this.generation;
+    buffer[n] = id;
+    return n + 1;
+  }
+
+  private finishVector(n: number): SparseVector {
     // Views into buffers reused by the next call: the caller scores the vector at once.
-    if (this.values.length < n) this.values = new Float32Array(buffer.length);
-    const idx = buffer.subarray(0, n);
+    if (this.values.length < n) this.values = new Float32Array(this.buffer.length);
+    const idx = this.buffer.subarray(0, n);
     const val = this.values.subarray(0, n);
     let norm = 0;
     for (let k = 0; k < n; k++) {

@@ -63,9 +63,9 @@ export function analyseEmotion(prepared: PreparedText, polarity: TextClassifier)
 }
 
 /** P(positive) from a classifier with the labels `negative` and `positive`. */
-export function positiveProbability(polarity: TextClassifier, keys: readonly string[] | Int32Array): number {
+export function positiveProbability(polarity: TextClassifier, hashes: Int32Array): number {
   if (polarity.labels.includes('positive') && polarity.labels.includes('negative')) {
-    return polarity.top(keys, 1, 'positive').also;
+    return polarity.top(hashes, 1, 'positive').also;
   }
   throw new Error(
     `not a polarity model: labels are ${polarity.labels.join(', ')}, expected negative and positive`,
