@@ -53,8 +53,13 @@ export class NluEngine {
       text,
       ...this.classify(prepared),
       entities: this.entities(text, prepared, context),
-      ...analyseEmotion(prepared, this.parts.polarity),
+      ...this.emotion(prepared),
     };
+  }
+
+  private emotion(prepared: PreparedText) {
+    const emotion = analyseEmotion(prepared, this.parts.polarity);
+    return { ...emotion, negativity: round(emotion.negativity) };
   }
 
   private classify(prepared: PreparedText) {
