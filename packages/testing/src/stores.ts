@@ -112,6 +112,29 @@ async function adminQuery(url: string, text: string): Promise<void> {
 }
 
 /**
+ * Drops a test database once its connections are gone. `with (force)` alone would kill a
+ * connection still saying goodbye (pool.end() sent, socket not yet closed); the server's
+ * 57P01 reply then surfaced as an unhandled error in whichever test ran next.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    for (let waited = 0; waited < 2000; waited += 50) {
+      const { rows } = await client.query<{ n: number }>(
+        'select count(*)::int as n from pg_stat_activity where datname = $1',
+        [name],
+      );
+      if (rows[0]?.n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await client.query(`drop database if exists "${name}" with (force)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
  * Each suite gets a database of its own in the PostgreSQL server and each test a schema
  * in it, so test files running in parallel never see each other's tables (schema
  * introspection, e.g. by the migrator, looks across every schema of a database).
@@ -130,14 +153,14 @@ function postgresBackend(): StoreBackend {
       databaseUrl.pathname = `/${name}`;
       return async () => {
         databaseUrl = undefined;
-        await adminQuery(POSTGRES_URL, `drop database if exists "${name}" with (force)`);
+        await dropDatabase(name);
       };
     },
     async create(cleanup, alone) {
       if (alone) {
         const name = unique();
         await adminQuery(POSTGRES_URL, `create database "${name}"`);
-        cleanup.add(() => adminQuery(POSTGRES_URL, `drop database if exists "${name}" with (force)`));
+        cleanup.add(() => dropDatabase(name));
         const url = new URL(POSTGRES_URL);
         url.pathname = `/${name}`;
         return url.toString();
