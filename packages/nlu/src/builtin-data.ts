@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type IntentExample, type ParseProblem, parseExamples } from '@kefu/engine';
+import { type IntentExample, type ParseProblem, parseExamples, utteranceKey } from '@kefu/engine';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -62,4 +62,12 @@ export function builtinData(): BuiltinData {
   const test = load('test');
   cached = { intents, train, test, problems, hash: hash.digest('hex').slice(0, 16) };
   return cached;
+}
+
+let builtinKeys: ReadonlyMap<string, string> | undefined;
+
+/** utteranceKey → intent of every built-in training line: a shop example may not repeat one. */
+export function builtinTrainingKeys(): ReadonlyMap<string, string> {
+  builtinKeys ??= new Map(builtinData().train.map((e) => [utteranceKey(e.text), e.intent]));
+  return builtinKeys;
 }

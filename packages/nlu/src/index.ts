@@ -2,7 +2,6 @@ export { type BuiltinData, builtinData, DATA_DIR, type IntentDefinition } from '
 export { packClassifier, unpackClassifier } from './model-codec.ts';
 export {
   builtinIntentModel,
-  MIN_EXAMPLES_PER_INTENT,
   polarityModel,
   readBuiltinCache,
   runToEnd,

@@ -16,9 +16,6 @@ import { builtinData, DATA_DIR } from './builtin-data.ts';
 import { packClassifier, unpackClassifier } from './model-codec.ts';
 import { defaultSegmenter } from './segmenter.ts';
 
-/** Minimum examples per intent the shop's own training data must have. */
-export const MIN_EXAMPLES_PER_INTENT = 5;
-
 let polarity: Classifier | undefined;
 
 /** The polarity model trained on review data (see data/models/README.md), loaded once. */
@@ -44,7 +41,7 @@ export function* trainIntents(
   segmenter: WordSegmenter = defaultSegmenter(),
   vocabulary?: VocabularySpans,
 ): Generator<number, { classifier: Classifier; report: TrainingReport }> {
-  const report = checkTrainingSet(examples, { minExamplesPerIntent: MIN_EXAMPLES_PER_INTENT });
+  const report = checkTrainingSet(examples);
   if (report.errors.length > 0) throw new TrainingRefused(report);
   const labelled = report.usable.flatMap((e) => {
     const features = { label: e.intent, keys: prepareText(e.text, segmenter, vocabulary).keys };

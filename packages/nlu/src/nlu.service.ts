@@ -15,7 +15,7 @@ import {
 } from '@kefu/engine';
 import { type Database, isUniqueViolation, newId, TenantScope } from '@kefu/platform';
 import { AuditRepository, actorOf, type Principal } from '@kefu/tenancy';
-import { builtinData } from './builtin-data.ts';
+import { builtinData, builtinTrainingKeys } from './builtin-data.ts';
 import { packClassifier, unpackClassifier } from './model-codec.ts';
 import {
   polarityModel,
@@ -242,7 +242,7 @@ export class NluService {
       if (seen.has(r.key)) problems.push(`"${r.text}" is given twice`);
       seen.add(r.key);
     }
-    const builtinTrain = new Map(builtinData().train.map((e) => [utteranceKey(e.text), e.intent]));
+    const builtinTrain = builtinTrainingKeys();
     for (const r of rows) {
       const builtinIntent = builtinTrain.get(r.key);
       if (builtinIntent) problems.push(`"${r.text}" is already a built-in example of ${builtinIntent}`);

@@ -45,26 +45,48 @@ export function* trainSoftmaxSteps(
   // AdaGrad: one accumulated squared gradient per weight.
   const gradSq = new Float64Array(features * classes).fill(1e-8);
   const biasGradSq = new Float64Array(classes).fill(1e-8);
-  const state: EpochState = {
-    xs,
-    ys,
-    classes,
-    weights,
-    bias,
-    gradSq,
-    biasGradSq,
-    activeClasses: new Int32Array(classes),
-    activeGrads: new Float64Array(classes),
-    logits: new Float64Array(classes),
-    probs: new Float64Array(classes),
-    order: Int32Array.from(xs.keys()),
-    lr: options.learningRate,
-    l2: options.l2,
-  };
+  const activeClasses = new Int32Array(classes);
+  const activeGrads = new Float64Array(classes);
+  const logits = new Float64Array(classes);
+  const probs = new Float64Array(classes);
+  const order = Int32Array.from(xs.keys());
   const random = seededRandom(options.seed);
+  const { learningRate: lr, l2 } = options;
   for (let epoch = 0; epoch < options.epochs; epoch++) {
-    shuffleInPlace(state.order, random);
-    runEpoch(state);
+    shuffleInPlace(order, random);
+    for (let i = 0; i < order.length; i++) {
+      const n = order[i]!;
+      const x = xs[n]!;
+      for (let c = 0; c < classes; c++) logits[c] = bias[c]!;
+      for (let k = 0; k < x.idx.length; k++) {
+        const row = x.idx[k]! * classes;
+        const v = x.val[k]!;
+        for (let c = 0; c < classes; c++) logits[c]! += weights[row + c]! * v;
+      }
+      softmaxInto(logits, 1, probs);
+      const y = ys[n]!;
+      // Classes the model already gets right contribute ~0 gradient; skipping them makes an epoch
+      // cost proportional to the confusable classes, not all of them.
+      let active = 0;
+      for (let c = 0; c < classes; c++) {
+        const g = probs[c]! - (c === y ? 1 : 0);
+        if (g > -SKIP && g < SKIP) continue;
+        activeClasses[active] = c;
+        activeGrads[active++] = g;
+        biasGradSq[c]! += g * g;
+        bias[c]! -= (lr * g) / Math.sqrt(biasGradSq[c]!);
+      }
+      for (let k = 0; k < x.idx.length; k++) {
+        const row = x.idx[k]! * classes;
+        const v = x.val[k]!;
+        for (let a = 0; a < active; a++) {
+          const w = row + activeClasses[a]!;
+          const g = activeGrads[a]! * v + l2 * weights[w]!;
+          gradSq[w]! += g * g;
+          weights[w]! -= (lr * g) / Math.sqrt(gradSq[w]!);
+        }
+      }
+    }
     yield epoch + 1;
   }
   return { classes, features, weights: Float32Array.from(weights), bias: Float32Array.from(bias) };
@@ -78,75 +100,5 @@ export function linearScores(model: LinearModel, x: SparseVector, out: Float64Ar
     const row = x.idx[k]! * classes;
     const v = x.val[k]!;
     for (let c = 0; c < classes; c++) out[c]! += weights[row + c]! * v;
-  }
-}
-
-interface EpochState {
-  xs: readonly SparseVector[];
-  ys: Int32Array;
-  classes: number;
-  weights: Float64Array;
-  bias: Float64Array;
-  gradSq: Float64Array;
-  biasGradSq: Float64Array;
-  activeClasses: Int32Array;
-  activeGrads: Float64Array;
-  logits: Float64Array;
-  probs: Float64Array;
-  order: Int32Array;
-  lr: number;
-  l2: number;
-}
-
-// One epoch as a plain function: the generator above only sequences epochs and yields.
-function runEpoch(s: EpochState): void {
-  const {
-    xs,
-    ys,
-    classes,
-    weights,
-    bias,
-    gradSq,
-    biasGradSq,
-    activeClasses,
-    activeGrads,
-    logits,
-    probs,
-    order,
-    lr,
-    l2,
-  } = s;
-  for (let i = 0; i < order.length; i++) {
-    const n = order[i]!;
-    const x = xs[n]!;
-    for (let c = 0; c < classes; c++) logits[c] = bias[c]!;
-    for (let k = 0; k < x.idx.length; k++) {
-      const row = x.idx[k]! * classes;
-      const v = x.val[k]!;
-      for (let c = 0; c < classes; c++) logits[c]! += weights[row + c]! * v;
-    }
-    softmaxInto(logits, 1, probs);
-    const y = ys[n]!;
-    // Classes the model already gets right contribute ~0 gradient; skipping them makes an epoch
-    // cost proportional to the confusable classes, not all of them.
-    let active = 0;
-    for (let c = 0; c < classes; c++) {
-      const g = probs[c]! - (c === y ? 1 : 0);
-      if (g > -SKIP && g < SKIP) continue;
-      activeClasses[active] = c;
-      activeGrads[active++] = g;
-      biasGradSq[c]! += g * g;
-      bias[c]! -= (lr * g) / Math.sqrt(biasGradSq[c]!);
-    }
-    for (let k = 0; k < x.idx.length; k++) {
-      const row = x.idx[k]! * classes;
-      const v = x.val[k]!;
-      for (let a = 0; a < active; a++) {
-        const w = row + activeClasses[a]!;
-        const g = activeGrads[a]! * v + l2 * weights[w]!;
-        gradSq[w]! += g * g;
-        weights[w]! -= (lr * g) / Math.sqrt(gradSq[w]!);
-      }
-    }
   }
 }
