@@ -49,17 +49,19 @@ export class NluEngine {
 
   analyse(text: string, context: EntityContext): NluResult {
     const prepared = prepareText(text, this.parts.segmenter, this.vocabularySpans);
+    const { intent, confidence, ranking } = this.classify(prepared);
+    const { emotion, polarity, negativity } = analyseEmotion(prepared, this.parts.polarity);
+    // Built field by field (no spreads): this object is made for every message.
     return {
       text,
-      ...this.classify(prepared),
+      intent,
+      confidence,
+      ranking,
       entities: this.entities(text, prepared, context),
-      ...this.emotion(prepared),
+      emotion,
+      polarity,
+      negativity: round(negativity),
     };
-  }
-
-  private emotion(prepared: PreparedText) {
-    const emotion = analyseEmotion(prepared, this.parts.polarity);
-    return { ...emotion, negativity: round(emotion.negativity) };
   }
 
   private classify(prepared: PreparedText) {
@@ -68,7 +70,9 @@ export class NluEngine {
       this.parts.rankingSize ?? 5,
       OUT_OF_SCOPE,
     );
-    const ranking = ranked.map(({ label, confidence }) => ({ intent: label, confidence: round(confidence) }));
+    const ranking: NluResult['ranking'] = [];
+    for (const { label, confidence } of ranked)
+      ranking.push({ intent: label, confidence: round(confidence) });
     const top = ranked[0]!;
     // No words at all (empty, emoji or punctuation only) is never a confident intent.
     if (top.confidence < this.parts.threshold || prepared.hashes.length === 0) {
@@ -80,7 +84,9 @@ export class NluEngine {
   /** Entities are found in the normalised text; their offsets and surface text are the original's. */
   private entities(original: string, prepared: PreparedText, context: EntityContext): Entity[] {
     const { text, offsets } = prepared.normalised;
-    return extractEntities(text, context, this.parts.products).map((entity) => {
+    const found = extractEntities(text, context, this.parts.products);
+    if (found.length === 0) return found;
+    return found.map((entity) => {
       const start = offsets[entity.start]!;
       const end = offsets[entity.end - 1]! + 1;
       return { ...entity, start, end, text: original.slice(start, end) };

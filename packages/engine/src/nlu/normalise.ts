@@ -24,41 +24,64 @@ const isInvisible = (c: number) =>
  */
 export function normalise(input: string): NormalisedText {
   const limit = Math.min(input.length, MAX_NLU_CHARS);
-  const out: number[] = [];
   const offsets = new Int32Array(limit + 1);
+  const out = buffer;
+  let n = 0;
+  // Most messages come out unchanged: then the input string itself is the text (no copy).
+  let changed = false;
   let pendingSpace = false;
   for (let i = 0; i < limit; i++) {
     let c = input.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdfff) {
       const next = input.charCodeAt(i + 1);
       if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff && i + 1 < limit) {
-        if (pendingSpace) pushSpace(out, offsets, i);
+        if (pendingSpace) n = pushSpace(out, n, offsets, i);
         pendingSpace = false;
-        offsets[out.length] = i;
-        out.push(c);
-        offsets[out.length] = i + 1;
-        out.push(next);
+        offsets[n] = i;
+        out[n++] = c;
+        offsets[n] = i + 1;
+        out[n++] = next;
         i++;
       }
       continue;
     }
     if (isSpace(c)) {
-      pendingSpace = out.length > 0;
+      pendingSpace = n > 0;
       continue;
     }
     if (isInvisible(c)) continue;
+    const original = c;
     if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0;
     else c = simplifyCodeUnit(c);
-    if (pendingSpace) pushSpace(out, offsets, i);
+    if (pendingSpace) {
+      changed ||= input.charCodeAt(i - 1) !== 0x20;
+      n = pushSpace(out, n, offsets, i);
+    }
     pendingSpace = false;
-    offsets[out.length] = i;
-    out.push(c);
+    changed ||= c !== original;
+    offsets[n] = i;
+    out[n++] = c;
   }
-  offsets[out.length] = out.length === 0 ? 0 : offsets[out.length - 1]! + 1;
-  return { text: String.fromCharCode(...out), offsets: offsets.subarray(0, out.length + 1) };
+  offsets[n] = n === 0 ? 0 : offsets[n - 1]! + 1;
+  // Fewer code units than read means something was dropped or a space run collapsed.
+  const text = changed || n !== limit ? decode(out, n) : input.slice(0, limit);
+  return { text, offsets: offsets.subarray(0, n + 1) };
 }
 
-function pushSpace(out: number[], offsets: Int32Array, at: number) {
-  offsets[out.length] = at - 1;
-  out.push(0x20);
+/** Output code units, reused by every call (output is never longer than MAX_NLU_CHARS). */
+const buffer = new Uint16Array(MAX_NLU_CHARS);
+
+function pushSpace(out: Uint16Array, n: number, offsets: Int32Array, at: number): number {
+  offsets[n] = at - 1;
+  out[n] = 0x20;
+  return n + 1;
+}
+
+function decode(codes: Uint16Array, n: number): string {
+  let text = '';
+  // fromCharCode takes arguments: in chunks, far below any engine's argument limit.
+  for (let at = 0; at < n; at += 256) {
+    text += String.fromCharCode.apply(null, codes.subarray(at, Math.min(n, at + 256)) as unknown as number[]);
+  }
+  return text;
 }

@@ -21,16 +21,25 @@ export function prepareText(
   vocabulary?: VocabularySpans,
 ): PreparedText {
   const normalised = normalise(text);
-  const tokens = tokenise(normalised.text, segmenter, vocabulary);
-  const canonical = canonicalForNgrams(normalised.text);
-  let keys: string[] | undefined;
-  return {
-    normalised,
-    tokens,
-    hashes: featureHashes(canonical, tokens),
-    get keys() {
-      keys ??= featureKeys(canonical, tokens);
-      return keys;
-    },
-  };
+  return new Prepared(normalised, tokenise(normalised.text, segmenter, vocabulary));
+}
+
+/** A class rather than an object literal with a getter: one allocation per message, not three. */
+class Prepared implements PreparedText {
+  readonly hashes: Int32Array;
+  private readonly canonical: string;
+  private lazyKeys?: string[];
+
+  constructor(
+    readonly normalised: NormalisedText,
+    readonly tokens: string[],
+  ) {
+    this.canonical = canonicalForNgrams(normalised.text);
+    this.hashes = featureHashes(this.canonical, tokens);
+  }
+
+  get keys(): string[] {
+    this.lazyKeys ??= featureKeys(this.canonical, this.tokens);
+    return this.lazyKeys;
+  }
 }

@@ -46,6 +46,8 @@ export interface ClassifierSnapshot {
 export class TextClassifier {
   private readonly logits: Float64Array;
   private readonly probs: Float64Array;
+  /** Label indices of the best so far in `top`, reused across calls. */
+  private best = new Int32Array(8);
 
   private constructor(
     readonly labels: readonly string[],
@@ -142,24 +144,36 @@ export class TextClassifier {
   top(hashes: Int32Array, k: number, also?: string): { ranking: RankedLabel[]; also: number } {
     this.score(this.vectoriser.vectorOfHashes(hashes));
     const probs = this.probs;
-    const count = Math.min(k, probs.length);
-    const ranking: RankedLabel[] = [];
-    let previous = Number.POSITIVE_INFINITY;
-    let previousIndex = -1;
-    // k passes of "largest below the previous one": no sort, no per-label allocation.
-    for (let r = 0; r < count; r++) {
-      let best = -1;
-      for (let c = 0; c < probs.length; c++) {
-        const p = probs[c]!;
-        const below = p < previous || (p === previous && c > previousIndex);
-        if (below && (best < 0 || p > probs[best]!)) best = c;
+    // One pass keeping the k best in order; ties keep the lower index first, like a stable sort.
+    const want = Math.max(0, Math.min(k, probs.length));
+    if (this.best.length < want) this.best = new Int32Array(want);
+    const best = this.best;
+    let held = 0;
+    for (let c = 0; c < probs.length && want > 0; c++) {
+      const p = probs[c]!;
+      if (held === want && p <= probs[best[want - 1]!]!) continue;
+      let at = held < want ? held++ : want - 1;
+      while (at > 0 && probs[best[at - 1]!]! < p) {
+        best[at] = best[at - 1]!;
+        at--;
       }
-      ranking.push({ label: this.labels[best]!, confidence: probs[best]! });
-      previous = probs[best]!;
-      previousIndex = best;
+      best[at] = c;
     }
-    const alsoIndex = also === undefined ? -1 : this.labels.indexOf(also);
-    return { ranking, also: alsoIndex < 0 ? 0 : probs[alsoIndex]! };
+    const ranking: RankedLabel[] = [];
+    for (let r = 0; r < held; r++)
+      ranking.push({ label: this.labels[best[r]!]!, confidence: probs[best[r]!]! });
+    return { ranking, also: also === undefined ? 0 : this.probabilityOf(also) };
+  }
+
+  /** Calibrated probability of one label for these feature hashes (0 for a label the model lacks). */
+  probability(hashes: Int32Array, label: string): number {
+    this.score(this.vectoriser.vectorOfHashes(hashes));
+    return this.probabilityOf(label);
+  }
+
+  private probabilityOf(label: string): number {
+    const index = this.labels.indexOf(label);
+    return index < 0 ? 0 : this.probs[index]!;
   }
 
   private score(vector: SparseVector): void {

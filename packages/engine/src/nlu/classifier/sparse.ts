@@ -29,11 +29,13 @@ export function shuffleInPlace(items: Int32Array, random: () => number): void {
 export function softmaxInto(logits: Float64Array, temperature: number, out: Float64Array): void {
   let max = Number.NEGATIVE_INFINITY;
   for (let c = 0; c < logits.length; c++) if (logits[c]! > max) max = logits[c]!;
+  const inverse = 1 / temperature;
   let sum = 0;
   for (let c = 0; c < logits.length; c++) {
-    const e = Math.exp((logits[c]! - max) / temperature);
+    const e = Math.exp((logits[c]! - max) * inverse);
     out[c] = e;
     sum += e;
   }
-  for (let c = 0; c < logits.length; c++) out[c]! /= sum;
+  const scale = 1 / sum;
+  for (let c = 0; c < logits.length; c++) out[c]! *= scale;
 }

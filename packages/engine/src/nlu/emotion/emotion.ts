@@ -65,7 +65,7 @@ export function analyseEmotion(prepared: PreparedText, polarity: TextClassifier)
 /** P(positive) from a classifier with the labels `negative` and `positive`. */
 export function positiveProbability(polarity: TextClassifier, hashes: Int32Array): number {
   if (polarity.labels.includes('positive') && polarity.labels.includes('negative')) {
-    return polarity.top(hashes, 1, 'positive').also;
+    return polarity.probability(hashes, 'positive');
   }
   throw new Error(
     `not a polarity model: labels are ${polarity.labels.join(', ')}, expected negative and positive`,
